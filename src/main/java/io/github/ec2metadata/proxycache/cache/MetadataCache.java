@@ -91,6 +91,11 @@ public class MetadataCache {
         doomed.forEach(key -> entries.invalidate(key).subscribe().with(done -> { }));
     }
 
+    /** Upstream fetches under way, each shared by every reader of its key. */
+    public int fetchesInFlight() {
+        return inFlight.size();
+    }
+
     /** Number of entries held. */
     public int size() {
         return entries.keySet().size();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 public abstract class ProxyTestBase {
 
     @TestHTTPResource("/")
-    URL proxyUrl;
+    protected URL proxyUrl;
 
     @ConfigProperty(name = "imds.upstream.url")
     String upstreamUrl;
@@ -48,5 +48,16 @@ public abstract class ProxyTestBase {
         requirement.probe().toCompletableFuture().get();
         cache.forget(key -> true);
         emulator.reset();
+    }
+
+    /** Waits (two seconds at most) until no upstream fetch is under way. */
+    protected void awaitFetchesFinished() throws InterruptedException {
+        long giveUp = System.nanoTime() + 2_000_000_000L;
+        while (cache.fetchesInFlight() > 0) {
+            if (System.nanoTime() - giveUp > 0) {
+                throw new AssertionError("fetches still under way: " + cache.fetchesInFlight());
+            }
+            Thread.sleep(10);
+        }
     }
 }
