@@ -31,6 +31,7 @@ final class ControlApi {
         try {
             switch (route) {
                 case "POST /emulator/reset" -> done(request, state::reset);
+                case "POST /emulator/reset-counters" -> done(request, state.counter::clear);
                 case "POST /emulator/config" -> configure(request);
                 case "POST /emulator/rotate-credentials" ->
                         done(request, state.credentials::rotateAll);

@@ -36,6 +36,12 @@ public final class EmulatorControl {
         return this;
     }
 
+    /** Zeroes the request counters only; settings, credentials and issued tokens stay. */
+    public EmulatorControl resetCounters() {
+        post("reset-counters", "");
+        return this;
+    }
+
     /**
      * Applies any subset of the settings, all or nothing: requireTokens, tokenPutStatus,
      * latencyMillis, throttleAbovePerSecond, resetConnections, failWithStatus, bodyFault,

@@ -106,7 +106,7 @@ public class ImdsUpstream {
 
     /**
      * One connection for the read and its retries: tries again on 429, 5xx, timeouts and resets
-     * while the pause still fits the deadline.
+     * while another attempt still fits the deadline.
      */
     private Uni<MetadataAnswer> withRetries(String target, String token) {
         return gate.submit(() -> {
@@ -122,7 +122,11 @@ public class ImdsUpstream {
                     ? UpstreamFailures.isTransient(failure)
                     : UpstreamFailures.isTransientStatus(answer.status());
             Duration pause = backoff(retry);
-            if (!worthRetrying || System.nanoTime() + pause.toNanos() - deadlineNanos >= 0) {
+            // Retry only when the next attempt, even if it times out, ends by the deadline: the
+            // reader then gets IMDS's last word rather than the proxy's own timeout.
+            long nextAttemptEnds = System.nanoTime() + pause.toNanos()
+                    + config.attemptTimeout().toNanos();
+            if (!worthRetrying || nextAttemptEnds - deadlineNanos > 0) {
                 return failure != null
                         ? Uni.createFrom().failure(failure)
                         : Uni.createFrom().item(answer);

@@ -72,7 +72,8 @@ class UpstreamFailureTest extends ProxyTestBase {
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
 
         assertEquals(504, failed.statusCode());
-        assertTrue(tookMillis < 1000, "answered after " + tookMillis + " ms");
+        assertTrue(tookMillis < 2000, "answered after " + tookMillis + " ms, not by the deadline"
+                + " but when IMDS answered");
         awaitFetchesFinished();
         emulator.latency(Duration.ZERO);
         HttpResponse<byte[]> healthy = proxy.get(PATH);

@@ -46,8 +46,11 @@ public abstract class ProxyTestBase {
         clock = new ManualClock();
         QuarkusMock.installMockForType(clock, ProxyClock.class);
         requirement.probe().toCompletableFuture().get();
+        // The reset made IMDS forget the proxy's own token: let the proxy replace it now, so
+        // that tests count only their own upstream requests.
+        proxy.get("/latest/meta-data/", Http.TOKEN, proxy.token(60));
         cache.forget(key -> true);
-        emulator.reset();
+        emulator.resetCounters();
     }
 
     /** Waits (two seconds at most) until no upstream fetch is under way. */

@@ -1,0 +1,50 @@
+package io.github.ec2metadata.proxycache.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.vertx.core.http.HttpMethod;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestAdmissionTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/latest", "/latest/meta-data/", "/latest/meta-data/a..b",
+        "/latest/meta-data/.hidden", "/latest/meta-data/x?y=..", "/latest/user-data",
+        "/2021-07-15/meta-data/public-keys/0/openssh-key", "/latest/meta-data/%2e%2e%2e"})
+    void admitsOrdinaryTargets(String target) {
+        assertNull(RequestAdmission.check(HttpMethod.GET, target));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "GET, http://169.254.169.254/latest/meta-data/, 400",
+        "GET, evil.example:80, 400",
+        "OPTIONS, *, 400",
+        "CONNECT, 169.254.169.254:80, 400",
+        "GET, /latest/../latest/meta-data/, 400",
+        "GET, /latest/meta-data/.., 400",
+        "GET, /latest/./meta-data/, 400",
+        "GET, /latest/%2e%2e/meta-data/, 400",
+        "GET, /latest/%2E./meta-data/, 400",
+        "GET, /latest/.%2e, 400",
+        "GET, /latest/%2e/meta-data, 400",
+        "GET, /latest/meta-data/%00, 400",
+        "GET, /latest/meta-data/%0d%0aX: y, 400",
+        "POST, /latest/meta-data/, 405",
+        "DELETE, /latest/meta-data/, 405",
+        "OPTIONS, /latest/meta-data/, 405",
+        "PATCH, /latest/api/token, 405",
+    })
+    void refusesWithTheRightStatus(String method, String target, int status) {
+        assertEquals(status, RequestAdmission.check(HttpMethod.valueOf(method), target).status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/latest/meta-data/\u0000", "/latest/\u0001x", "/latest/\u007f"})
+    void refusesRawControlCharacters(String target) {
+        assertEquals(400, RequestAdmission.check(HttpMethod.GET, target).status());
+    }
+}

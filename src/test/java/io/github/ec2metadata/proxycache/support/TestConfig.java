@@ -1,0 +1,25 @@
+package io.github.ec2metadata.proxycache.support;
+
+import io.github.ec2metadata.proxycache.config.ProxyConfig;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.quarkus.runtime.configuration.DurationConverter;
+import java.time.Duration;
+import java.util.Map;
+
+/** A {@link ProxyConfig} made from given properties and the defaults, without Quarkus. */
+public final class TestConfig {
+
+    private TestConfig() {
+    }
+
+    public static ProxyConfig of(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ProxyConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .build();
+        return config.getConfigMapping(ProxyConfig.class);
+    }
+}
