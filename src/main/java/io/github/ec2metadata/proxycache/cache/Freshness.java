@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
 final class Freshness {
 
     /**
-     * Role credentials whose {@code Expiration} is already inside the refresh margin are still
-     * kept this long (never past {@code Expiration}), so that IMDS is not asked on every read
-     * while it keeps handing out the same credentials.
+     * IMDS issues new credentials at least this long before the current ones expire; see
+     * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html
      */
+    static final Duration IMDS_ROTATION_LEAD = Duration.ofMinutes(5);
+
+    /** Credentials inside the refresh margin are never re-read more often than this. */
     static final Duration NEAR_EXPIRY_RECHECK = Duration.ofSeconds(10);
 
     /** Fraction of the fresh time after which a read triggers a background refresh. */
@@ -53,11 +55,24 @@ final class Freshness {
             return null;
         }
         Duration validFor = Duration.between(nowWall, expiration);
-        Duration fresh = min(rule.ttl(), validFor.minus(credentialsRefreshMargin));
-        if (fresh.compareTo(NEAR_EXPIRY_RECHECK) < 0) {
-            fresh = min(NEAR_EXPIRY_RECHECK, validFor);
-        }
+        Duration fresh = credentialsFreshFor(validFor, rule.ttl());
         return entry(answer, now, fresh, min(rule.staleIfError(), validFor.minus(fresh)));
+    }
+
+    /**
+     * Until the refresh margin, the rule's TTL. Inside it IMDS is still handing out the same
+     * credentials; their successor is due by {@link #IMDS_ROTATION_LEAD} before Expiration, so
+     * ask again at half the time left until then: a few reads per rotation, not one every few
+     * seconds. Never past Expiration.
+     */
+    private Duration credentialsFreshFor(Duration validFor, Duration ttl) {
+        Duration untilMargin = validFor.minus(credentialsRefreshMargin);
+        if (untilMargin.compareTo(NEAR_EXPIRY_RECHECK) >= 0) {
+            return min(ttl, untilMargin);
+        }
+        Duration halfUntilRotation = validFor.minus(IMDS_ROTATION_LEAD).dividedBy(2);
+        Duration recheck = max(NEAR_EXPIRY_RECHECK, min(ttl, halfUntilRotation));
+        return min(recheck, validFor);
     }
 
     static boolean isCredentials(String target) {
@@ -88,5 +103,9 @@ final class Freshness {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -31,6 +31,9 @@ public interface ProxyConfig {
     /** Settings of the answers the proxy writes. */
     Answers answers();
 
+    /** Health reporting. */
+    Health health();
+
     /** The connection to IMDS. */
     interface Upstream {
 
@@ -80,6 +83,13 @@ public interface ProxyConfig {
         /** Most answers held; the least used are evicted beyond it. */
         @WithDefault("10000")
         long maxEntries();
+
+        /**
+         * Whether, at start, role credentials and the instance facts SDKs ask for first are
+         * fetched in the background, so that the first clients find them held.
+         */
+        @WithDefault("true")
+        boolean warmUp();
 
         /** Freshness of answers whose path matches no rule. */
         @WithDefault("10m")
@@ -155,6 +165,17 @@ public interface ProxyConfig {
         /** How often, in mirror mode, IMDS is asked again whether it requires tokens. */
         @WithDefault("1m")
         Duration mirrorCheckInterval();
+    }
+
+    /** Health reporting. */
+    interface Health {
+
+        /**
+         * Whether readiness stays DOWN until IMDS has answered once. Turn off where the proxy
+         * must be ready before IMDS can be reached.
+         */
+        @WithDefault("true")
+        boolean waitForUpstream();
     }
 
     /** Answers to clients. */

@@ -36,6 +36,9 @@ final class ControlApi {
                 case "POST /emulator/rotate-credentials" ->
                         done(request, state.credentials::rotateAll);
                 case "POST /emulator/spot-notice" -> done(request, state.spotNotice::trigger);
+                case "POST /emulator/advance-clock" -> done(request, () -> state.credentials
+                        .advanceClock(Duration.ofSeconds(Long.parseLong(
+                                request.getParam("seconds")))));
                 case "GET /emulator/requests" ->
                         send(request, 200, "application/json", state.counter.toJson().encode());
                 case "GET /emulator/count" -> text(request, String.valueOf(count(request)));

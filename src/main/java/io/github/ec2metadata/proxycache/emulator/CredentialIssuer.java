@@ -22,9 +22,10 @@ final class CredentialIssuer {
 
     private final Map<Slot, IssuedCredentials> current = new HashMap<>();
     private Duration lifetime = DEFAULT_LIFETIME;
+    private Duration clockOffset = Duration.ZERO;
 
     synchronized IssuedCredentials current(Kind kind, boolean withToken) {
-        Instant now = Instant.now();
+        Instant now = now();
         Slot slot = new Slot(kind, withToken);
         IssuedCredentials credentials = current.get(slot);
         if (credentials == null || credentials.expiresWithin(REFRESH_WINDOW, now)) {
@@ -40,7 +41,7 @@ final class CredentialIssuer {
 
     /** Issues a new set for every kind and IMDS version at once, as a rotation does. */
     synchronized void rotateAll() {
-        Instant now = Instant.now();
+        Instant now = now();
         for (Kind kind : Kind.values()) {
             current.put(new Slot(kind, false), IssuedCredentials.issue(now, lifetime));
             current.put(new Slot(kind, true), IssuedCredentials.issue(now, lifetime));
@@ -54,7 +55,20 @@ final class CredentialIssuer {
 
     synchronized void reset() {
         lifetime = DEFAULT_LIFETIME;
+        clockOffset = Duration.ZERO;
         rotateAll();
+    }
+
+    /**
+     * Moves the credentials' notion of now forward, so that a test whose proxy runs on a
+     * manual clock can let credentials age and rotate in step with it.
+     */
+    synchronized void advanceClock(Duration by) {
+        clockOffset = clockOffset.plus(by);
+    }
+
+    private Instant now() {
+        return Instant.now().plus(clockOffset);
     }
 
     /** When the role credentials this caller sees last changed, for iam/info. */

@@ -36,6 +36,12 @@ public final class EmulatorControl {
         return this;
     }
 
+    /** Moves the clock by which credentials age and rotate forward by whole seconds. */
+    public EmulatorControl advanceClock(Duration by) {
+        post("advance-clock?seconds=" + by.toSeconds(), "");
+        return this;
+    }
+
     /** Zeroes the request counters only; settings, credentials and issued tokens stay. */
     public EmulatorControl resetCounters() {
         post("reset-counters", "");

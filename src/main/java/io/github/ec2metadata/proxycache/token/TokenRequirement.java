@@ -8,6 +8,7 @@ import io.github.ec2metadata.proxycache.upstream.ImdsUpstream;
 import io.github.ec2metadata.proxycache.upstream.TokenlessRefusalListener;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -43,10 +44,10 @@ public class TokenRequirement implements TokenlessRefusalListener {
     private TokenMode mode;
     private volatile boolean imdsRequiresTokens;
 
-    void start(@Observes StartupEvent event) {
+    /** Reads the mode; the first probe is made by the start-up warm-up, which waits on it. */
+    void start(@Observes @Priority(10) StartupEvent event) {
         mode = TokenMode.parse(config.tokens().mode());
         if (mode == TokenMode.MIRROR) {
-            probe();
             vertx.setPeriodic(config.tokens().mirrorCheckInterval().toMillis(), id -> {
                 if (imdsRequiresTokens) {
                     probe();

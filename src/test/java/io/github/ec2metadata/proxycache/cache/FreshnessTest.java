@@ -75,10 +75,19 @@ class FreshnessTest {
         CacheEntry fiveSeconds = freshness.entryFor(CREDENTIALS,
                 credentialsExpiringIn(Duration.ofSeconds(5)), RULE, NOW);
 
-        assertEquals(Freshness.NEAR_EXPIRY_RECHECK.toNanos(),
-                tenMinutes.freshUntilNanos() - NOW_NANOS);
+        assertEquals(Duration.ofSeconds(150).toNanos(), tenMinutes.freshUntilNanos() - NOW_NANOS,
+                "half the time until IMDS must have issued new credentials");
         assertEquals(Duration.ofSeconds(5).toNanos(), fiveSeconds.freshUntilNanos() - NOW_NANOS);
         assertEquals(Duration.ofSeconds(5).toNanos(), fiveSeconds.staleUntilNanos() - NOW_NANOS);
+    }
+
+    @Test
+    void credentialsCloseToTheirLastRotationAreRecheckedEveryTenSeconds() {
+        CacheEntry entry = freshness.entryFor(CREDENTIALS,
+                credentialsExpiringIn(Duration.ofMinutes(5).plusSeconds(4)), RULE, NOW);
+
+        assertEquals(Freshness.NEAR_EXPIRY_RECHECK.toNanos(),
+                entry.freshUntilNanos() - NOW_NANOS);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.ec2metadata.proxycache.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.ec2metadata.proxycache.support.Concurrently;
 import io.github.ec2metadata.proxycache.support.Http;
 import io.github.ec2metadata.proxycache.support.ProxyTestBase;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +35,7 @@ class OneUpstreamConnectionTest extends ProxyTestBase {
             clients.add(() -> proxy.get(target));
         }
 
-        List<HttpResponse<byte[]>> answers = ReadPathTest.runAtOnce(clients);
+        List<HttpResponse<byte[]>> answers = Concurrently.runAll(clients);
 
         for (HttpResponse<byte[]> answer : answers) {
             assertEquals(200, answer.statusCode(), Http.text(answer));
@@ -69,7 +70,7 @@ class OneUpstreamConnectionTest extends ProxyTestBase {
             });
         }
 
-        List<HttpResponse<byte[]>> answers = ReadPathTest.runAtOnce(clients);
+        List<HttpResponse<byte[]>> answers = Concurrently.runAll(clients);
 
         for (HttpResponse<byte[]> answer : answers) {
             assertEquals(200, answer.statusCode(), Http.text(answer));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ec2metadata.proxycache.support.Concurrently;
 import io.github.ec2metadata.proxycache.support.ProxyTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.http.HttpResponse;
@@ -14,9 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -118,7 +116,7 @@ class ReadPathTest extends ProxyTestBase {
             clients.add(() -> proxy.get(path));
         }
 
-        List<HttpResponse<byte[]>> answers = runAtOnce(clients);
+        List<HttpResponse<byte[]>> answers = Concurrently.runAll(clients);
 
         for (String path : paths) {
             assertEquals(1, emulator.count("GET", "/latest/meta-data/" + path, false), path);
@@ -153,20 +151,6 @@ class ReadPathTest extends ProxyTestBase {
         assertArrayEquals(imds.get("/latest/meta-data/placement/").body(), directory.body());
     }
 
-    static List<HttpResponse<byte[]>> runAtOnce(List<Callable<HttpResponse<byte[]>>> clients)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients.size());
-        try {
-            List<Future<HttpResponse<byte[]>>> futures = pool.invokeAll(clients);
-            List<HttpResponse<byte[]>> answers = new ArrayList<>();
-            for (Future<HttpResponse<byte[]>> future : futures) {
-                answers.add(future.get());
-            }
-            return answers;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     /** Walks a directory listing depth-first, adding each path in both slash forms. */
     private void collectTree(String directory, List<String> into) {
