@@ -98,7 +98,7 @@ final class Freshness {
         long freshNanos = fresh.toNanos();
         long refreshFrom = now + (long) (freshNanos * REFRESH_AHEAD_AT);
         return new CacheEntry(answer, refreshFrom, now + freshNanos,
-                now + freshNanos + stale.toNanos());
+                now + freshNanos + stale.toNanos(), PathClass.OTHER, null);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -1,6 +1,7 @@
 package io.github.ec2metadata.proxycache.cache;
 
 import io.github.ec2metadata.proxycache.config.ProxyConfig;
+import io.github.ec2metadata.proxycache.metrics.ProxyMetrics.UpstreamCause;
 import io.github.ec2metadata.proxycache.time.ProxyClock;
 import io.github.ec2metadata.proxycache.upstream.ImdsUpstream;
 import io.github.ec2metadata.proxycache.upstream.UpstreamFailure;
@@ -9,6 +10,7 @@ import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CaffeineCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
@@ -41,6 +44,9 @@ public class MetadataCache {
     private final Duration answerDeadline;
     private final ConcurrentHashMap<CacheKey, CompletableFuture<MetadataAnswer>> inFlight =
             new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<CacheKey, Instant> credentialExpirations =
+            new ConcurrentHashMap<>();
+    private final AtomicInteger readersWaiting = new AtomicInteger();
 
     MetadataCache(@CacheName(CACHE_NAME) Cache cache, ImdsUpstream upstream, ProxyClock clock,
             ProxyConfig config) {
@@ -62,16 +68,22 @@ public class MetadataCache {
         CacheEntry held = held(key);
         long now = clock.nanoTime();
         if (held != null && held.isFresh(now)) {
+            Outcome outcome = Outcome.HIT;
             if (held.wantsRefresh(now)) {
-                fetch(key);
-                return CompletableFuture.completedFuture(
-                        new Served(held.answer(), Outcome.REFRESH));
+                fetch(key, UpstreamCause.REFRESH);
+                outcome = Outcome.REFRESH;
             }
-            return CompletableFuture.completedFuture(new Served(held.answer(), Outcome.HIT));
+            held.stats().count(outcome);
+            return CompletableFuture.completedFuture(
+                    new Served(held.answer(), outcome, held.pathClass()));
         }
-        return fetch(key).copy()
+        readersWaiting.incrementAndGet();
+        return fetch(key, UpstreamCause.MISS).copy()
                 .orTimeout(answerDeadline.toNanos(), TimeUnit.NANOSECONDS)
-                .handle((fetched, failure) -> serve(held, fetched, failure));
+                .handle((fetched, failure) -> {
+                    readersWaiting.decrementAndGet();
+                    return serve(key, held, fetched, failure);
+                });
     }
 
     /** The rules in force, in the order they are tried. */
@@ -79,16 +91,36 @@ public class MetadataCache {
         return policy;
     }
 
-    /** Forgets every entry whose key matches, for example all tokenless ones. */
-    public void forget(Predicate<CacheKey> which) {
-        List<Object> doomed = new ArrayList<>();
+    /** Forgets every entry whose key matches; returns how many were dropped. */
+    public int forget(Predicate<CacheKey> which) {
+        List<CacheKey> doomed = new ArrayList<>();
         for (Object key : entries.keySet()) {
             if (which.test((CacheKey) key)) {
-                doomed.add(key);
+                doomed.add((CacheKey) key);
             }
         }
         // Caffeine invalidates at once; subscribing runs it without blocking the caller.
-        doomed.forEach(key -> entries.invalidate(key).subscribe().with(done -> { }));
+        for (CacheKey key : doomed) {
+            credentialExpirations.remove(key);
+            entries.invalidate(key).subscribe().with(done -> { });
+        }
+        return doomed.size();
+    }
+
+    /** What is held, without the values: for operators. */
+    public List<HeldEntry> describe() {
+        long now = clock.nanoTime();
+        List<HeldEntry> held = new ArrayList<>();
+        for (Object key : entries.keySet()) {
+            CacheEntry entry = held((CacheKey) key);
+            if (entry != null) {
+                held.add(new HeldEntry((CacheKey) key, entry.answer().status(),
+                        (now - entry.answer().receivedNanos()) / 1_000_000_000L,
+                        entry.isFresh(now), entry.isUsableWhileFailing(now),
+                        (entry.freshUntilNanos() - now) / 1_000_000_000L, entry.stats()));
+            }
+        }
+        return held;
     }
 
     /** Upstream fetches under way, each shared by every reader of its key. */
@@ -96,9 +128,22 @@ public class MetadataCache {
         return inFlight.size();
     }
 
+    /** Client reads waiting for an upstream fetch, their own or one they joined. */
+    public int readersWaiting() {
+        return readersWaiting.get();
+    }
+
     /** Number of entries held. */
     public int size() {
         return entries.keySet().size();
+    }
+
+    /** Seconds until the soonest {@code Expiration} of the credentials held; NaN if none. */
+    public double credentialsSecondsLeft() {
+        Instant now = clock.now();
+        return credentialExpirations.values().stream()
+                .mapToDouble(expiration -> Duration.between(now, expiration).toMillis() / 1e3)
+                .min().orElse(Double.NaN);
     }
 
     private CacheEntry held(CacheKey key) {
@@ -107,14 +152,14 @@ public class MetadataCache {
     }
 
     /** One upstream request per key at a time; every reader of the key shares its result. */
-    private CompletableFuture<MetadataAnswer> fetch(CacheKey key) {
+    private CompletableFuture<MetadataAnswer> fetch(CacheKey key, UpstreamCause cause) {
         CompletableFuture<MetadataAnswer> mine = new CompletableFuture<>();
         CompletableFuture<MetadataAnswer> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
             return running;
         }
         LOG.debugf("fetching %s from IMDS", key);
-        upstream.read(key).subscribe().with(
+        upstream.read(key, cause).subscribe().with(
                 answer -> {
                     store(key, answer);
                     inFlight.remove(key, mine);
@@ -130,34 +175,56 @@ public class MetadataCache {
     private void store(CacheKey key, MetadataAnswer answer) {
         CacheEntry entry = freshness.entryFor(key.target(), answer, policy.ruleFor(key.target()),
                 clock.now());
-        if (entry != null) {
-            entries.put(key, CompletableFuture.completedFuture(entry));
+        if (entry == null) {
+            return;
+        }
+        CacheEntry previous = held(key);
+        KeyStats stats = previous != null ? previous.stats() : new KeyStats();
+        entries.put(key, CompletableFuture.completedFuture(
+                entry.describedAs(PathClass.of(key.target()), stats)));
+        if (Freshness.isCredentials(key.target()) && answer.status() == 200) {
+            credentialExpirations.put(key, Freshness.successfulExpiration(answer));
         }
     }
 
-    private Served serve(CacheEntry held, MetadataAnswer fetched, Throwable failure) {
+    private Served serve(CacheKey key, CacheEntry held, MetadataAnswer fetched,
+            Throwable failure) {
         long now = clock.nanoTime();
+        PathClass pathClass = held != null ? held.pathClass() : PathClass.of(key.target());
         boolean imdsFailed = failure != null || isTransientStatus(fetched.status());
         if (imdsFailed && held != null && held.isUsableWhileFailing(now)) {
-            return new Served(held.answer(), Outcome.STALE);
+            held.stats().count(Outcome.STALE);
+            return new Served(held.answer(), Outcome.STALE, pathClass);
         }
         if (failure != null) {
-            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-            UpstreamFailure.Kind kind = cause instanceof UpstreamFailure upstreamFailure
-                    ? upstreamFailure.kind()
-                    : cause instanceof TimeoutException
-                            ? UpstreamFailure.Kind.TIMEOUT
-                            : UpstreamFailure.Kind.UNREACHABLE;
+            UpstreamFailure.Kind kind = kindOf(failure);
             return new Served(MetadataAnswer.ofProxy(kind.status(), kind.message(), now),
-                    Outcome.ERROR);
+                    Outcome.ERROR, pathClass);
         }
-        if (imdsFailed) {
-            return new Served(fetched, Outcome.ERROR);
+        Outcome outcome = imdsFailed ? Outcome.ERROR : Outcome.MISS;
+        CacheEntry stored = held(key);
+        if (stored != null) {
+            stored.stats().count(outcome);
         }
-        return new Served(fetched, Outcome.MISS);
+        return new Served(fetched, outcome, pathClass);
+    }
+
+    private static UpstreamFailure.Kind kindOf(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (cause instanceof UpstreamFailure upstreamFailure) {
+            return upstreamFailure.kind();
+        }
+        return cause instanceof TimeoutException
+                ? UpstreamFailure.Kind.TIMEOUT
+                : UpstreamFailure.Kind.UNREACHABLE;
     }
 
     private static boolean isTransientStatus(int status) {
         return status == 429 || status >= 500;
+    }
+
+    /** One held entry as operators see it: never its value. */
+    public record HeldEntry(CacheKey key, int status, long ageSeconds, boolean fresh,
+            boolean usableWhileFailing, long freshForSeconds, KeyStats stats) {
     }
 }

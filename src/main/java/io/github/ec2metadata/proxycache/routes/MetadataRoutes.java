@@ -6,6 +6,7 @@ import io.github.ec2metadata.proxycache.cache.MetadataAnswer;
 import io.github.ec2metadata.proxycache.cache.MetadataCache;
 import io.github.ec2metadata.proxycache.cache.Served;
 import io.github.ec2metadata.proxycache.config.ProxyConfig;
+import io.github.ec2metadata.proxycache.metrics.ProxyMetrics;
 import io.github.ec2metadata.proxycache.time.ProxyClock;
 import io.github.ec2metadata.proxycache.token.SessionTokens;
 import io.github.ec2metadata.proxycache.token.TokenRequirement;
@@ -52,11 +53,13 @@ public class MetadataRoutes {
     private final SessionTokens tokens;
     private final TokenRequirement requirement;
     private final ProxyClock clock;
+    private final ProxyMetrics metrics;
     private final CharSequence cacheStatusHeader;
 
     MetadataRoutes(MetadataCache cache, SessionTokens tokens, TokenRequirement requirement,
-            ProxyClock clock, ProxyConfig config) {
+            ProxyClock clock, ProxyMetrics metrics, ProxyConfig config) {
         this.cache = cache;
+        this.metrics = metrics;
         this.tokens = tokens;
         this.requirement = requirement;
         this.clock = clock;
@@ -72,6 +75,7 @@ public class MetadataRoutes {
         String target = request.uri();
         RequestAdmission.Refusal refusal = RequestAdmission.check(request.method(), target);
         if (refusal != null) {
+            metrics.refused(refusal.status() == 405 ? "method" : "target");
             refuse(request.response(), refusal.status(), refusal.reason());
             return;
         }
@@ -95,14 +99,17 @@ public class MetadataRoutes {
             if (requirement.tokenlessAllowed()) {
                 return Delivery.TOKENLESS;
             }
+            metrics.tokenRefused("missing_token");
             refuse(request.response(), 401, "a session token is required");
             return null;
         }
         if (presented.size() > 1) {
+            metrics.tokenRefused("duplicate_token");
             refuse(request.response(), 400, "more than one session token was sent");
             return null;
         }
         if (!tokens.isValid(presented.get(0))) {
+            metrics.tokenRefused("invalid_token");
             refuse(request.response(), 401, "the session token is unknown or expired");
             return null;
         }
@@ -138,6 +145,11 @@ public class MetadataRoutes {
         MultiMap headers = request.headers();
         TokenRoute.TokenAnswer answer = TokenRoute.answer(path, headers.getAll(TTL_HEADER),
                 headers.contains("X-Forwarded-For"), tokens);
+        if (answer.refusal() == null) {
+            metrics.tokenIssued();
+        } else {
+            metrics.tokenRefused(answer.refusal());
+        }
         HttpServerResponse response = request.response();
         response.setStatusCode(answer.status());
         response.putHeader(HttpHeaders.CONTENT_TYPE, TEXT_PLAIN);
@@ -153,6 +165,7 @@ public class MetadataRoutes {
             refuse(response, 500, "the proxy failed to answer");
             return;
         }
+        metrics.served(served.outcome(), served.pathClass());
         MetadataAnswer answer = served.answer();
         response.setStatusCode(answer.status());
         MultiMap headers = response.headers();

@@ -15,29 +15,34 @@ final class TokenRoute {
     private TokenRoute() {
     }
 
-    /** A token answer: 200 with the token, or a refusal with its one-line reason. */
-    record TokenAnswer(int status, String body, Integer ttlSeconds) {
+    /**
+     * A token answer: 200 with the token, or a refusal with its one-line reason and the short
+     * name of that reason for metrics.
+     */
+    record TokenAnswer(int status, String body, Integer ttlSeconds, String refusal) {
     }
 
     static TokenAnswer answer(String path, java.util.List<String> ttlHeaders,
             boolean forwarded, SessionTokens tokens) {
         if (!path.equals(TOKEN_PATH)) {
             return path.endsWith("/api/token")
-                    ? refuse(403, "session tokens are issued only at " + TOKEN_PATH)
-                    : refuse(405, "PUT is served only at " + TOKEN_PATH);
+                    ? refuse(403, "dated_path", "session tokens are issued only at " + TOKEN_PATH)
+                    : refuse(405, "not_token_path", "PUT is served only at " + TOKEN_PATH);
         }
         if (forwarded) {
-            return refuse(403, "a request carrying X-Forwarded-For gets no session token");
+            return refuse(403, "forwarded",
+                    "a request carrying X-Forwarded-For gets no session token");
         }
         if (ttlHeaders.size() != 1) {
-            return refuse(400, "exactly one " + TTL_HEADER + " header is required");
+            return refuse(400, "bad_ttl", "exactly one " + TTL_HEADER + " header is required");
         }
         int ttl = parseTtl(ttlHeaders.get(0));
         if (ttl < 1) {
-            return refuse(400, TTL_HEADER + " must be a whole number of seconds from 1 to "
+            return refuse(400, "bad_ttl", TTL_HEADER
+                    + " must be a whole number of seconds from 1 to "
                     + SessionTokens.MAX_TTL_SECONDS);
         }
-        return new TokenAnswer(200, tokens.mint(ttl), ttl);
+        return new TokenAnswer(200, tokens.mint(ttl), ttl, null);
     }
 
     /** The TTL if it is plain decimal digits from 1 to 21600, else -1. */
@@ -57,7 +62,7 @@ final class TokenRoute {
         return ttl >= 1 && ttl <= SessionTokens.MAX_TTL_SECONDS ? ttl : -1;
     }
 
-    private static TokenAnswer refuse(int status, String reason) {
-        return new TokenAnswer(status, reason + "\n", null);
+    private static TokenAnswer refuse(int status, String refusal, String reason) {
+        return new TokenAnswer(status, reason + "\n", null, refusal);
     }
 }

@@ -4,6 +4,7 @@ import io.github.ec2metadata.proxycache.cache.CacheKey;
 import io.github.ec2metadata.proxycache.cache.Delivery;
 import io.github.ec2metadata.proxycache.cache.MetadataCache;
 import io.github.ec2metadata.proxycache.config.ProxyConfig;
+import io.github.ec2metadata.proxycache.metrics.ProxyMetrics.UpstreamCause;
 import io.github.ec2metadata.proxycache.upstream.ImdsUpstream;
 import io.github.ec2metadata.proxycache.upstream.TokenlessRefusalListener;
 import io.quarkus.runtime.StartupEvent;
@@ -81,7 +82,7 @@ public class TokenRequirement implements TokenlessRefusalListener {
      * taken into account. A failed probe changes nothing.
      */
     public CompletionStage<Void> probe() {
-        return upstream.read(new CacheKey(Delivery.TOKENLESS, PROBE_TARGET))
+        return upstream.read(new CacheKey(Delivery.TOKENLESS, PROBE_TARGET), UpstreamCause.PROBE)
                 .invoke(answer -> {
                     if (answer.status() == 200) {
                         requireTokens(false);

@@ -5,6 +5,8 @@ import io.github.ec2metadata.proxycache.cache.Delivery;
 import io.github.ec2metadata.proxycache.cache.MetadataAnswer;
 import io.github.ec2metadata.proxycache.config.ProxyConfig;
 import io.github.ec2metadata.proxycache.health.UpstreamHealth;
+import io.github.ec2metadata.proxycache.metrics.ProxyMetrics;
+import io.github.ec2metadata.proxycache.metrics.ProxyMetrics.UpstreamCause;
 import io.github.ec2metadata.proxycache.time.ProxyClock;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
@@ -41,10 +44,13 @@ public class ImdsUpstream {
     private CompletableFuture<Optional<String>> tokenRequest;
 
     private final UpstreamHealth health;
+    private final ProxyMetrics metrics;
 
     ImdsUpstream(ProxyConfig config, ProxyClock clock,
-            TokenlessRefusalListener tokenlessRefusals, UpstreamHealth health) {
+            TokenlessRefusalListener tokenlessRefusals, UpstreamHealth health,
+            ProxyMetrics metrics) {
         this.health = health;
+        this.metrics = metrics;
         this.config = config.upstream();
         this.clock = clock;
         this.ownToken = new UpstreamSessionToken(this.config.tokenTtl());
@@ -68,10 +74,10 @@ public class ImdsUpstream {
      * connection is free the read has {@code imds.upstream.deadline} for its attempts; a caller
      * that cannot wait that long stops waiting, and the read still completes for the cache.
      */
-    public Uni<MetadataAnswer> read(CacheKey key) {
+    public Uni<MetadataAnswer> read(CacheKey key, UpstreamCause cause) {
         Uni<MetadataAnswer> read = key.delivery() == Delivery.TOKENED
-                ? readTokened(key.target())
-                : readTokenless(key.target());
+                ? readTokened(key.target(), cause)
+                : readTokenless(key.target(), cause);
         return read
                 .invoke(answer -> health.answered(answer.status()))
                 .onFailure().invoke(health::failed);
@@ -82,8 +88,8 @@ public class ImdsUpstream {
         return gate.waitingCount();
     }
 
-    private Uni<MetadataAnswer> readTokenless(String target) {
-        return withRetries(target, null)
+    private Uni<MetadataAnswer> readTokenless(String target, UpstreamCause cause) {
+        return withRetries(target, null, cause)
                 .invoke(answer -> {
                     if (answer.status() == 401) {
                         tokenlessRefusals.tokenlessReadRefused();
@@ -91,8 +97,8 @@ public class ImdsUpstream {
                 });
     }
 
-    private Uni<MetadataAnswer> readTokened(String target) {
-        return sessionToken().flatMap(token -> withRetries(target, token.orElse(null))
+    private Uni<MetadataAnswer> readTokened(String target, UpstreamCause cause) {
+        return sessionToken().flatMap(token -> withRetries(target, token.orElse(null), cause)
                 .flatMap(answer -> {
                     if (answer.status() != 401 || token.isEmpty()) {
                         return Uni.createFrom().item(answer);
@@ -100,7 +106,7 @@ public class ImdsUpstream {
                     LOG.info("IMDS refused the proxy's session token; asking for a new one");
                     ownToken.discard(token.get());
                     return sessionToken().flatMap(
-                            renewed -> withRetries(target, renewed.orElse(null)));
+                            renewed -> withRetries(target, renewed.orElse(null), cause));
                 }));
     }
 
@@ -108,16 +114,16 @@ public class ImdsUpstream {
      * One connection for the read and its retries: tries again on 429, 5xx, timeouts and resets
      * while another attempt still fits the deadline.
      */
-    private Uni<MetadataAnswer> withRetries(String target, String token) {
+    private Uni<MetadataAnswer> withRetries(String target, String token, UpstreamCause cause) {
         return gate.submit(() -> {
             long deadlineNanos = System.nanoTime() + config.deadline().toNanos();
-            return attempt(target, token, 0, deadlineNanos);
+            return attempt(target, token, cause, 0, deadlineNanos);
         });
     }
 
-    private Uni<MetadataAnswer> attempt(String target, String token, int retry,
-            long deadlineNanos) {
-        return readOnce(target, token).onItemOrFailure().transformToUni((answer, failure) -> {
+    private Uni<MetadataAnswer> attempt(String target, String token, UpstreamCause cause,
+            int retry, long deadlineNanos) {
+        return readOnce(target, token, cause).onItemOrFailure().transformToUni((answer, failure) -> {
             boolean worthRetrying = failure != null
                     ? UpstreamFailures.isTransient(failure)
                     : UpstreamFailures.isTransientStatus(answer.status());
@@ -132,19 +138,35 @@ public class ImdsUpstream {
                         : Uni.createFrom().item(answer);
             }
             LOG.debugf("retrying an upstream read in %d ms", pause.toMillis());
+            metrics.retried();
             return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                    .flatMap(ignored -> attempt(target, token, retry + 1, deadlineNanos));
+                    .flatMap(ignored -> attempt(target, token, cause, retry + 1, deadlineNanos));
         });
     }
 
-    private Uni<MetadataAnswer> readOnce(String target, String token) {
-        return client.read(baseUrl + target, token)
+    private Uni<MetadataAnswer> readOnce(String target, String token, UpstreamCause cause) {
+        return measured(cause, client.read(baseUrl + target, token)
                 .ifNoItem().after(config.attemptTimeout())
                 .failWith(() -> new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
                         "no answer within " + config.attemptTimeout().toMillis() + " ms"))
                 .map(this::toAnswer)
                 .onFailure(e -> !(e instanceof UpstreamFailure))
-                .transform(UpstreamFailures::classify);
+                .transform(UpstreamFailures::classify), MetadataAnswer::status);
+    }
+
+    /** Records one upstream request's cause, result and latency when it ends. */
+    private <T> Uni<T> measured(UpstreamCause cause, Uni<T> request,
+            ToIntFunction<T> status) {
+        return Uni.createFrom().deferred(() -> {
+            long started = System.nanoTime();
+            return request
+                    .invoke(answer -> metrics.upstream(cause,
+                            ProxyMetrics.statusClass(status.applyAsInt(answer)),
+                            System.nanoTime() - started))
+                    .onFailure().invoke(failure -> metrics.upstream(cause,
+                            UpstreamFailures.classify(failure).kind().tag(),
+                            System.nanoTime() - started));
+        });
     }
 
     /**
@@ -179,13 +201,15 @@ public class ImdsUpstream {
         }
         CompletableFuture<Optional<String>> request = new CompletableFuture<>();
         tokenRequest = request;
-        gate.submit(() -> client.createSessionToken(ownToken.ttlSeconds())
-                        .ifNoItem().after(config.attemptTimeout())
-                        .failWith(() -> new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
-                                "no session token within " + config.attemptTimeout().toMillis()
-                                        + " ms"))
-                        .onFailure(e -> !(e instanceof UpstreamFailure))
-                        .transform(UpstreamFailures::classify))
+        gate.submit(() -> measured(UpstreamCause.TOKEN,
+                        client.createSessionToken(ownToken.ttlSeconds())
+                                .ifNoItem().after(config.attemptTimeout())
+                                .failWith(() -> new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
+                                        "no session token within "
+                                                + config.attemptTimeout().toMillis() + " ms"))
+                                .onFailure(e -> !(e instanceof UpstreamFailure))
+                                .transform(UpstreamFailures::classify),
+                        Response::getStatus))
                 .map(this::acceptSessionToken)
                 .subscribe().with(token -> finishTokenRequest(request, token, null),
                         failure -> finishTokenRequest(request, null, failure));

@@ -24,6 +24,11 @@ public final class UpstreamFailure extends RuntimeException {
             return status;
         }
 
+        /** The value of the metrics tag: {@code unreachable}, {@code timeout}, ... */
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
         public String message() {
             return message;
         }

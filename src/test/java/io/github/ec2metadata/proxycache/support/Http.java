@@ -38,6 +38,12 @@ public final class Http {
                 .build());
     }
 
+    /** Any method, without a body. */
+    public HttpResponse<byte[]> send(String method, String target, String... headers) {
+        return send(request(target, headers).method(method, HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
     public HttpResponse<byte[]> put(String target, String... headers) {
         return send(request(target, headers).PUT(HttpRequest.BodyPublishers.noBody()).build());
     }
