@@ -44,6 +44,8 @@ final class ControlApi {
                 case "GET /emulator/count" -> text(request, String.valueOf(count(request)));
                 case "GET /emulator/credentials" -> text(request, credentials(request));
                 case "GET /emulator/instance-id" -> text(request, InstanceIdentity.INSTANCE_ID);
+                case "GET /emulator/issued-tokens" ->
+                        text(request, String.join("\n", state.tokens.issued()));
                 default -> send(request, 404, "text/plain", "no control endpoint " + route);
             }
         } catch (IllegalArgumentException e) {

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A client for the emulator's {@code /emulator/} control API, usable from any process. */
@@ -40,6 +41,12 @@ public final class EmulatorControl {
     public EmulatorControl advanceClock(Duration by) {
         post("advance-clock?seconds=" + by.toSeconds(), "");
         return this;
+    }
+
+    /** The session tokens this emulator has issued and not forgotten. */
+    public List<String> issuedTokens() {
+        String listed = get("issued-tokens");
+        return listed.isEmpty() ? List.of() : List.of(listed.split("\n"));
     }
 
     /** Zeroes the request counters only; settings, credentials and issued tokens stay. */

@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -64,6 +65,11 @@ final class ImdsTokens {
         Long expiry = expiryMillisByToken.get(token);
         boolean valid = expiry != null && System.currentTimeMillis() < expiry;
         return valid ? null : ImdsAnswer.error(401);
+    }
+
+    /** Every token issued and not yet forgotten, for tests that look for leaks. */
+    Set<String> issued() {
+        return Set.copyOf(expiryMillisByToken.keySet());
     }
 
     void forgetAll() {
