@@ -9,8 +9,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready once IMDS has been reached at least once (unless configured not to wait), and from then
- * on while the proxy can answer: IMDS answers, or entries are held to serve in its place. Reports the last known state; it
- * never calls IMDS itself, so it never blocks.
+ * on while the proxy can answer: IMDS answers, or entries are held to serve in its place.
+ * Reports the last known state; it never calls IMDS itself, so it never blocks.
  */
 @Readiness
 @ApplicationScoped

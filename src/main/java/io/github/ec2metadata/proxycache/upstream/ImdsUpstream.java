@@ -123,7 +123,8 @@ public class ImdsUpstream {
 
     private Uni<MetadataAnswer> attempt(String target, String token, UpstreamCause cause,
             int retry, long deadlineNanos) {
-        return readOnce(target, token, cause).onItemOrFailure().transformToUni((answer, failure) -> {
+        Uni<MetadataAnswer> once = readOnce(target, token, cause);
+        return once.onItemOrFailure().transformToUni((answer, failure) -> {
             boolean worthRetrying = failure != null
                     ? UpstreamFailures.isTransient(failure)
                     : UpstreamFailures.isTransientStatus(answer.status());
