@@ -65,18 +65,11 @@ public class MetadataCache {
      * the cache for those who come after.
      */
     public CompletionStage<Served> read(CacheKey key) {
-        CacheEntry held = held(key);
-        long now = clock.nanoTime();
-        if (held != null && held.isFresh(now)) {
-            Outcome outcome = Outcome.HIT;
-            if (held.wantsRefresh(now)) {
-                fetch(key, UpstreamCause.REFRESH);
-                outcome = Outcome.REFRESH;
-            }
-            held.stats().count(outcome);
-            return CompletableFuture.completedFuture(
-                    new Served(held.answer(), outcome, held.pathClass()));
+        Served hit = freshHit(key);
+        if (hit != null) {
+            return CompletableFuture.completedFuture(hit);
         }
+        CacheEntry held = held(key);
         readersWaiting.incrementAndGet();
         return fetch(key, UpstreamCause.MISS).copy()
                 .orTimeout(answerDeadline.toNanos(), TimeUnit.NANOSECONDS)
@@ -84,6 +77,25 @@ public class MetadataCache {
                     readersWaiting.decrementAndGet();
                     return serve(key, held, fetched, failure);
                 });
+    }
+
+    /**
+     * The answer if a fresh one is held, else null: the synchronous fast path of {@link #read}
+     * for the common case. Near the end of its freshness, starts a background refresh.
+     */
+    public Served freshHit(CacheKey key) {
+        CacheEntry held = held(key);
+        long now = clock.nanoTime();
+        if (held == null || !held.isFresh(now)) {
+            return null;
+        }
+        Outcome outcome = Outcome.HIT;
+        if (held.wantsRefresh(now)) {
+            fetch(key, UpstreamCause.REFRESH);
+            outcome = Outcome.REFRESH;
+        }
+        held.stats().count(outcome);
+        return new Served(held.answer(), outcome, held.pathClass());
     }
 
     /** The rules in force, in the order they are tried. */

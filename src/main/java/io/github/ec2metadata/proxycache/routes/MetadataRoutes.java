@@ -42,6 +42,7 @@ public class MetadataRoutes {
     /** Largest body accepted on a token PUT; IMDS clients send none. */
     static final int MAX_TOKEN_PUT_BODY = 4096;
 
+    private static final CharSequence TOKEN_HEADER_NAME = HttpHeaders.createOptimized(TOKEN_HEADER);
     private static final CharSequence SERVER = HttpHeaders.createOptimized("Server");
     private static final CharSequence AGE = HttpHeaders.createOptimized("Age");
     private static final CharSequence TTL_HEADER =
@@ -88,14 +89,20 @@ public class MetadataRoutes {
             return;
         }
         boolean head = request.method() == HttpMethod.HEAD;
-        cache.read(new CacheKey(delivery, target)).whenComplete(
+        CacheKey key = new CacheKey(delivery, target);
+        Served hit = cache.freshHit(key);
+        if (hit != null) {
+            write(request.response(), hit, null, head);
+            return;
+        }
+        cache.read(key).whenComplete(
                 (served, failure) -> write(request.response(), served, failure, head));
     }
 
     /** How the read arrived, or null when it was refused for its session token. */
     private Delivery delivery(HttpServerRequest request) {
-        List<String> presented = request.headers().getAll(TOKEN_HEADER);
-        if (presented.isEmpty()) {
+        MultiMap headers = request.headers();
+        if (!headers.contains(TOKEN_HEADER_NAME)) {
             if (requirement.tokenlessAllowed()) {
                 return Delivery.TOKENLESS;
             }
@@ -103,6 +110,7 @@ public class MetadataRoutes {
             refuse(request.response(), 401, "a session token is required");
             return null;
         }
+        List<String> presented = headers.getAll(TOKEN_HEADER_NAME);
         if (presented.size() > 1) {
             metrics.tokenRefused("duplicate_token");
             refuse(request.response(), 400, "more than one session token was sent");

@@ -39,15 +39,20 @@ final class RequestAdmission {
         return null;
     }
 
+    /** A raw control character, or a percent-encoded NUL, CR or LF. */
     private static boolean hasControlCharacter(String target) {
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 return true;
             }
+            if (c == '%' && (target.regionMatches(i, "%00", 0, 3)
+                    || target.regionMatches(true, i, "%0a", 0, 3)
+                    || target.regionMatches(true, i, "%0d", 0, 3))) {
+                return true;
+            }
         }
-        String lower = target.toLowerCase(java.util.Locale.ROOT);
-        return lower.contains("%00") || lower.contains("%0a") || lower.contains("%0d");
+        return false;
     }
 
     /** A segment that is {@code .} or {@code ..}, written plainly or percent-encoded. */

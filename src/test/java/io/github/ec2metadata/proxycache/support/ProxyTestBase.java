@@ -9,6 +9,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusMock;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -55,10 +56,16 @@ public abstract class ProxyTestBase {
 
     /** Waits (two seconds at most) until no upstream fetch is under way. */
     protected void awaitFetchesFinished() throws InterruptedException {
+        eventually(() -> cache.fetchesInFlight() == 0, "fetches still under way");
+    }
+
+    /** Waits (two seconds at most) for something the proxy does in the background. */
+    protected static void eventually(BooleanSupplier condition, String failure)
+            throws InterruptedException {
         long giveUp = System.nanoTime() + 2_000_000_000L;
-        while (cache.fetchesInFlight() > 0) {
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() - giveUp > 0) {
-                throw new AssertionError("fetches still under way: " + cache.fetchesInFlight());
+                throw new AssertionError(failure);
             }
             Thread.sleep(10);
         }
