@@ -113,9 +113,11 @@ make_base_image() {
         mv "$rootfs.partial" "$rootfs"
     fi
     log "importing $rootfs as $BASE_IMAGE"
+    # An imported file system has no PATH of its own; the Dockerfile relies on java being on it.
+    local base_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
     tar -C "$rootfs" --exclude=./var/cache/apt/archives --exclude=./var/lib/apt/lists -c . \
-        | podman import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-            - "$BASE_IMAGE" >"$work_dir/import.log" 2>&1 \
+        | podman import --change "ENV PATH=$base_path" - "$BASE_IMAGE" \
+            >"$work_dir/import.log" 2>&1 \
         || { cat "$work_dir/import.log"; die "podman import failed"; }
 }
 
@@ -140,11 +142,13 @@ start_emulator() {
         io.github.ec2metadata.proxycache.emulator.ImdsEmulator --port 0 \
         >"$work_dir/emulator.log" 2>&1 &
     emulator_pid=$!
-    local i
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         emulator_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work_dir/emulator.log" || true)
         [ -n "$emulator_url" ] && break
-        kill -0 "$emulator_pid" 2>/dev/null || { cat "$work_dir/emulator.log"; die "emulator died"; }
+        if ! kill -0 "$emulator_pid" 2>/dev/null; then
+            cat "$work_dir/emulator.log"
+            die "emulator died"
+        fi
         sleep 0.1
     done
     [ -n "$emulator_url" ] || die "emulator did not start"
