@@ -107,9 +107,17 @@ esac
 chain=$1
 shift
 
-# -w waits for the xtables lock that Docker and kube-proxy also take.
+# -w waits for the xtables lock that Docker and kube-proxy also take. iptables -C exits 1 when
+# the rule is absent; anything else (no permission, no nat table) must not pass for "absent",
+# or remove would report success while the rule stays.
 has_rule() {
-    "$IPTABLES" -w -t nat -C "$chain" "$@" 2>/dev/null
+    status=0
+    output=$("$IPTABLES" -w -t nat -C "$chain" "$@" 2>&1) || status=$?
+    case "$status" in
+        0) return 0 ;;
+        1) return 1 ;;
+        *) fail "cannot read nat $chain with $IPTABLES (exit $status): $output" ;;
+    esac
 }
 
 case "$action" in

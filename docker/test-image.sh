@@ -143,7 +143,7 @@ start_emulator() {
         >"$work_dir/emulator.log" 2>&1 &
     emulator_pid=$!
     for _ in $(seq 100); do
-        emulator_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work_dir/emulator.log" || true)
+        emulator_url=$(grep -so 'http://127.0.0.1:[0-9]*' "$work_dir/emulator.log" || true)
         [ -n "$emulator_url" ] && break
         if ! kill -0 "$emulator_pid" 2>/dev/null; then
             cat "$work_dir/emulator.log"
@@ -163,29 +163,39 @@ start_proxy() {
     [ "$MANAGEMENT_PORT" = 9000 ] || ports+=(-e "QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT")
     # CI has no systemd to run health check timers; the checks below run it by hand.
     # Podman still reports, harmlessly, that it found no systemd; that line is left out.
-    podman run -d --name "$CONTAINER" --network host -u "$PROXY_UID" -m 128m \
+    podman run -d --name "$CONTAINER" --network host -u "$PROXY_UID:$PROXY_UID" -m 128m \
         --health-interval=disable -e "IMDS_UPSTREAM_URL=$emulator_url" "${ports[@]}" \
         "$IMAGE" 2>&1 >/dev/null | { grep -v 'unable to get systemd connection' || true; } >&2
     proxy_pid=$(podman inspect "$CONTAINER" --format '{{.State.Pid}}')
-    local i
-    for i in $(seq 120); do
-        if curl -sf -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready"; then
-            log "proxy ready after about $((i / 2)) s (java pid $proxy_pid on the host)"
+    wait_for_health live 60
+    local ready
+    ready=$(curl -s "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" | tr -d ' \n')
+    log "proxy live (java pid $proxy_pid on the host); readiness before any client read:"
+    log "     $ready"
+}
+
+# Waits until /q/health/$1 answers 200, for at most $2 seconds.
+wait_for_health() {
+    local check=$1 seconds=$2 i
+    for ((i = 0; i < seconds * 2; i++)); do
+        if curl -sf -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/q/health/$check"; then
             return
         fi
-        [ "$(podman inspect "$CONTAINER" --format '{{.State.Running}}')" = true ] \
-            || { podman logs "$CONTAINER" | tail -30; die "proxy container exited"; }
+        if [ "$(podman inspect "$CONTAINER" --format '{{.State.Running}}')" != true ]; then
+            podman logs "$CONTAINER" 2>&1 | tail -30
+            die "proxy container exited"
+        fi
         sleep 0.5
     done
-    podman logs "$CONTAINER" | tail -30
-    die "proxy not ready within 60 s"
+    podman logs "$CONTAINER" 2>&1 | grep -v 'Reporting health down' | tail -30
+    die "/q/health/$check not UP within $seconds s"
 }
 
 check_image_metadata() {
     local health user
     health=$(podman image inspect "$IMAGE" --format '{{json .HealthCheck}}')
     user=$(podman image inspect "$IMAGE" --format '{{.User}}')
-    if [[ "$health" == *healthcheck* && "$user" == "$PROXY_UID" ]]; then
+    if [[ "$health" == *healthcheck* && "$user" == "$PROXY_UID:$PROXY_UID" ]]; then
         pass "image runs as $user with HEALTHCHECK $health"
     else
         fail "image user '$user', HEALTHCHECK '$health'"
@@ -193,16 +203,21 @@ check_image_metadata() {
 }
 
 check_runs_as_proxy_uid_within_128m() {
-    local uid memory
+    local uid gid memory
     uid=$(awk '/^Uid:/ { print $2 }' "/proc/$proxy_pid/status")
+    gid=$(awk '/^Gid:/ { print $2 }' "/proc/$proxy_pid/status")
     memory=$(podman inspect "$CONTAINER" --format '{{.HostConfig.Memory}}')
     if [ "$uid" = "$PROXY_UID" ] && [ "$memory" = 134217728 ]; then
-        pass "java runs as uid $uid in a container limited to $((memory / 1048576)) MiB"
+        pass "java runs as uid $uid (gid $gid) in a container limited to" \
+            "$((memory / 1048576)) MiB"
     else
         fail "java uid $uid, container memory limit $memory bytes"
     fi
 }
 
+# The proxy is ready once it has reached IMDS. Its own start-up probe of IMDS can miss on a
+# cold JVM with little CPU; then the first client read is what reaches IMDS, so readiness is
+# awaited only after it.
 check_proxied_read() {
     local direct proxied
     direct=$(curl -sf "$emulator_url/latest/meta-data/instance-id")
@@ -212,6 +227,7 @@ check_proxied_read() {
     else
         fail "proxied instance-id '$proxied', emulator's '$direct'"
     fi
+    wait_for_health ready 10
 }
 
 # Prints the health check's status and how long it took, in ms.

@@ -119,7 +119,7 @@ start_emulator() {
         >"$work_dir/emulator.log" 2>&1 &
     emulator_pid=$!
     for _ in $(seq 100); do
-        grep -q 'listening' "$work_dir/emulator.log" && break
+        grep -qs 'listening' "$work_dir/emulator.log" && break
         if ! kill -0 "$emulator_pid" 2>/dev/null; then
             cat "$work_dir/emulator.log"
             die "emulator died"
