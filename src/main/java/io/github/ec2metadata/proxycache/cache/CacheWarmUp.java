@@ -1,11 +1,14 @@
 package io.github.ec2metadata.proxycache.cache;
 
 import io.github.ec2metadata.proxycache.config.ProxyConfig;
+import io.github.ec2metadata.proxycache.health.UpstreamHealth;
 import io.github.ec2metadata.proxycache.token.TokenRequirement;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * At start, in the background: learns whether IMDS requires tokens, then fetches what SDK
  * clients ask for first (role credentials, instance id, region, identity document), so that
- * the first wave of clients finds it held. Nothing waits for it.
+ * the first wave of clients finds it held. Nothing waits for it. Until IMDS has answered once
+ * it asks again with growing pauses, so that readiness never waits on a first client.
  */
 @ApplicationScoped
 public class CacheWarmUp {
@@ -32,19 +36,40 @@ public class CacheWarmUp {
 
     private static final Logger LOG = Logger.getLogger(CacheWarmUp.class);
 
+    /** First and longest pause between start-up attempts while IMDS cannot be reached. */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration LONGEST_RETRY = Duration.ofSeconds(10);
+
     private final MetadataCache cache;
     private final TokenRequirement requirement;
+    private final UpstreamHealth health;
+    private final Vertx vertx;
     private final boolean enabled;
 
-    CacheWarmUp(MetadataCache cache, TokenRequirement requirement, ProxyConfig config) {
+    CacheWarmUp(MetadataCache cache, TokenRequirement requirement, UpstreamHealth health,
+            Vertx vertx, ProxyConfig config) {
         this.cache = cache;
         this.requirement = requirement;
+        this.health = health;
+        this.vertx = vertx;
         this.enabled = config.cache().warmUp();
     }
 
     void start(@Observes @Priority(20) StartupEvent event) {
-        requirement.probe().thenCompose(learned -> enabled ? warm() : done())
-                .whenComplete((warmed, failure) -> LOG.debugf("start-up warm-up finished"));
+        attempt(FIRST_RETRY);
+    }
+
+    private void attempt(Duration nextPause) {
+        requirement.probe().whenComplete((learned, failure) -> {
+            if (!health.everReached()) {
+                LOG.debugf("IMDS not reached yet; asking again in %d s", nextPause.toSeconds());
+                Duration after = nextPause.multipliedBy(2);
+                vertx.setTimer(nextPause.toMillis(), id -> attempt(
+                        after.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : after));
+            } else if (enabled) {
+                warm().whenComplete((warmed, error) -> LOG.debug("start-up warm-up finished"));
+            }
+        });
     }
 
     /** Fetches credentials and instance facts for every delivery currently served. */

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ec2metadata.proxycache.support.Concurrently;
 import io.github.ec2metadata.proxycache.support.ProxyTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -102,31 +100,6 @@ class ReadPathTest extends ProxyTestBase {
         proxy.get(target);
 
         assertEquals(1, emulator.count("GET", target));
-    }
-
-    @Test
-    void concurrentClientsOnColdPathsMakeOneUpstreamRequestPerPath() throws Exception {
-        List<String> paths = List.of("instance-id", "ami-id", "instance-type",
-                "placement/region", "mac", "hostname", "local-ipv4", "public-keys/",
-                "security-groups", "tags/instance/Name");
-        emulator.latency(Duration.ofMillis(100));
-        List<Callable<HttpResponse<byte[]>>> clients = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            String path = "/latest/meta-data/" + paths.get(i % paths.size());
-            clients.add(() -> proxy.get(path));
-        }
-
-        List<HttpResponse<byte[]>> answers = Concurrently.runAll(clients);
-
-        for (String path : paths) {
-            assertEquals(1, emulator.count("GET", "/latest/meta-data/" + path, false), path);
-        }
-        emulator.latency(Duration.ZERO);
-        for (int i = 0; i < answers.size(); i++) {
-            String path = "/latest/meta-data/" + paths.get(i % paths.size());
-            assertEquals(200, answers.get(i).statusCode(), path);
-            assertArrayEquals(imds.get(path).body(), answers.get(i).body(), path);
-        }
     }
 
     @Test
