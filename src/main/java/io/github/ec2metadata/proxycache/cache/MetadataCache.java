@@ -98,11 +98,6 @@ public class MetadataCache {
         return new Served(held.answer(), outcome, held.pathClass());
     }
 
-    /** The rules in force, in the order they are tried. */
-    public CachePolicy policy() {
-        return policy;
-    }
-
     /** Forgets every entry whose key matches; returns how many were dropped. */
     public int forget(Predicate<CacheKey> which) {
         List<CacheKey> doomed = new ArrayList<>();
