@@ -1,5 +1,6 @@
 package io.github.ec2metadata.proxycache.routes;
 
+import io.github.ec2metadata.proxycache.access.AccessRules;
 import io.github.ec2metadata.proxycache.cache.CacheKey;
 import io.github.ec2metadata.proxycache.cache.Delivery;
 import io.github.ec2metadata.proxycache.cache.MetadataAnswer;
@@ -28,8 +29,10 @@ import org.jboss.logging.Logger;
  * Where every request on the IMDS port enters and leaves. The pipeline, in order:
  *
  * <pre>
+ *   client         peer address inside imds.clients.allow, when set          → 403
  *   admission      method, target form, dot segments, control characters,
  *                  HTTP version, body framing and size                       → 400 / 405 / 413
+ *   path           not refused by imds.paths.deny (reads only)               → 403
  *   token PUT      answered here from {@link SessionTokens}; never cached, never upstream
  *   session token  present: must be one this proxy issued and unexpired    → 401
  *                  absent: allowed unless tokens are required (mirror mode) → 401
@@ -60,15 +63,22 @@ public class MetadataRoutes {
     private static final CharSequence TEXT_PLAIN =
             HttpHeaders.createOptimized("text/plain; charset=utf-8");
 
+    private static final Refusal CLIENT_NOT_ALLOWED =
+            new Refusal(403, "this client address is not allowed to read metadata here");
+    private static final Refusal PATH_DENIED =
+            new Refusal(403, "this metadata path is not served here");
+
     private final MetadataCache cache;
+    private final AccessRules access;
     private final SessionTokens tokens;
     private final TokenRequirement requirement;
     private final ProxyClock clock;
     private final CharSequence cacheStatusHeader;
 
-    MetadataRoutes(MetadataCache cache, SessionTokens tokens, TokenRequirement requirement,
-            ProxyClock clock, ProxyConfig config) {
+    MetadataRoutes(MetadataCache cache, AccessRules access, SessionTokens tokens,
+            TokenRequirement requirement, ProxyClock clock, ProxyConfig config) {
         this.cache = cache;
+        this.access = access;
         this.tokens = tokens;
         this.requirement = requirement;
         this.clock = clock;
@@ -104,10 +114,16 @@ public class MetadataRoutes {
 
     /** The first reason to refuse the request, in pipeline order; null when it may proceed. */
     private Refusal admission(HttpServerRequest request, String target) {
+        if (!access.allowsClient(request.connection().remoteAddress())) {
+            return CLIENT_NOT_ALLOWED;
+        }
         Refusal refusal = RequestAdmission.check(request.method(), target);
         if (refusal == null) {
             refusal = RequestAdmission.checkFraming(request.method(), request.version(),
                     request.headers());
+        }
+        if (refusal == null && request.method() != HttpMethod.PUT && access.deniesPath(target)) {
+            refusal = PATH_DENIED;
         }
         return refusal;
     }
