@@ -20,8 +20,8 @@ enum BodyFault {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bodyFault must be none, truncate, drip or overstated: "
-                    + name);
+            throw new IllegalArgumentException(
+                    "bodyFault must be none, truncate, drip or overstated: " + name);
         }
     }
 }

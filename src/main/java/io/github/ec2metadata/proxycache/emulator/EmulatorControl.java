@@ -51,7 +51,8 @@ public final class EmulatorControl {
     /**
      * Applies any subset of the settings, all or nothing: requireTokens, tokenPutStatus,
      * latencyMillis, throttleAbovePerSecond, resetConnections, failWithStatus, bodyFault,
-     * oversizedBodyBytes, credentialLifetimeSeconds. Values are JSON values (booleans, numbers, strings).
+     * oversizedBodyBytes, credentialLifetimeSeconds. Values are JSON values (booleans, numbers,
+     * strings).
      */
     public EmulatorControl configure(Map<String, ?> settings) {
         post("config", new JsonObject(new HashMap<>(settings)).encode());

@@ -42,12 +42,13 @@ import org.jboss.logging.Logger;
  *
  * <p>Every refusal is a one-line text body. Requests that Vert.x Web fails before this route
  * (no {@code Host} on HTTP/1.1, a target such as {@code *} or {@code host:port}) get the same
- * through {@link #answerFailure}. Note: requests that Netty's decoder cannot parse (a bad
- * request line or header, a line or headers past the configured limits, a conflicting
- * {@code Content-Length}, broken chunks) are answered by Vert.x itself, before any route, with
- * an empty 400, 414 or 431 and a closed connection, or only a closed connection when the
- * chunks break after the head; Quarkus does not expose the Vert.x server's
- * {@code invalidRequestHandler} that could give them a body.
+ * through {@link #answerFailure}. Note: two layers answer before any route, with an empty
+ * body. Netty's decoder refuses what it cannot parse (a bad request line or header, a line or
+ * headers past the configured limits, a conflicting {@code Content-Length}) with 400, 414 or
+ * 431 and closes the connection, or only closes it when chunks break after the head; Quarkus
+ * refuses a target that is not a valid URI (raw control characters, {@code host:port}) with
+ * 400. Quarkus exposes neither the Vert.x server's {@code invalidRequestHandler} nor a hook
+ * into its URI check that could give them a body.
  */
 @ApplicationScoped
 public class MetadataRoutes {

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Client ranges as CIDR: what parses, and which addresses fall inside. */
 class ClientRangeTest {
 
     @ParameterizedTest

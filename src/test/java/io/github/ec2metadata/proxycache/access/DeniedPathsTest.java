@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Denied path patterns hold however a client spells the path. */
 class DeniedPathsTest {
 
     @ParameterizedTest
