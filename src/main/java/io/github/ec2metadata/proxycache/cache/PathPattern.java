@@ -5,9 +5,10 @@ import java.util.regex.Pattern;
 /**
  * A glob over a metadata path after its version prefix: {@code *} matches within one segment,
  * {@code **} matches any number of whole segments, and a trailing slash is ignored on both sides
- * because IMDS answers a path the same with or without one.
+ * because IMDS answers a path the same with or without one. Cache rules and access rules share
+ * this syntax.
  */
-final class PathPattern {
+public final class PathPattern {
 
     private final String glob;
     private final Pattern regex;
@@ -18,7 +19,7 @@ final class PathPattern {
     }
 
     /** Compiles a glob; throws {@link IllegalArgumentException} naming what is wrong. */
-    static PathPattern compile(String glob) {
+    public static PathPattern compile(String glob) {
         String trimmed = glob.strip();
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("a path pattern is empty");
@@ -30,7 +31,7 @@ final class PathPattern {
         return new PathPattern(trimmed, Pattern.compile(toRegex(withoutTrailingSlash(trimmed))));
     }
 
-    boolean matches(String versionlessPath) {
+    public boolean matches(String versionlessPath) {
         return regex.matcher(withoutTrailingSlash(versionlessPath)).matches();
     }
 

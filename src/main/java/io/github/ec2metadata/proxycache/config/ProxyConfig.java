@@ -34,6 +34,12 @@ public interface ProxyConfig {
     /** Health reporting. */
     Health health();
 
+    /** Which metadata paths are served; all by default. */
+    Paths paths();
+
+    /** Which clients are served; all by default. */
+    Clients clients();
+
     /** The connection to IMDS. */
     interface Upstream {
 
@@ -176,6 +182,27 @@ public interface ProxyConfig {
          */
         @WithDefault("true")
         boolean waitForUpstream();
+    }
+
+    /** Metadata paths refused to every client. */
+    interface Paths {
+
+        /**
+         * Patterns (the cache rules' glob syntax, without the version prefix) whose reads are
+         * answered 403; a pattern written {@code !pattern} excepts what it matches. Unset:
+         * every path is served.
+         */
+        Optional<List<String>> deny();
+    }
+
+    /** Client addresses served. */
+    interface Clients {
+
+        /**
+         * Client address ranges (CIDR or single addresses, IPv4 or IPv6) that are served;
+         * any other client gets 403. Unset: every client is served.
+         */
+        Optional<List<String>> allow();
     }
 
     /** Answers to clients. */

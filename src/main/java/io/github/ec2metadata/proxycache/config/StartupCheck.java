@@ -1,5 +1,6 @@
 package io.github.ec2metadata.proxycache.config;
 
+import io.github.ec2metadata.proxycache.access.AccessRules;
 import io.github.ec2metadata.proxycache.cache.CachePolicy;
 import io.github.ec2metadata.proxycache.cache.CacheRule;
 import io.github.ec2metadata.proxycache.token.TokenMode;
@@ -21,7 +22,8 @@ public class StartupCheck {
     /** Shortest signing key accepted, in characters. */
     static final int MIN_SIGNING_KEY_LENGTH = 32;
 
-    void check(@Observes @jakarta.annotation.Priority(1) StartupEvent event, ProxyConfig config) {
+    void check(@Observes @jakarta.annotation.Priority(1) StartupEvent event, ProxyConfig config,
+            AccessRules access) {
         CachePolicy policy = validate(config);
         LOG.infof("Proxying %s: %d upstream connections, deadline %d ms, token mode %s,"
                         + " signing key %s, %d cache entries at most",
@@ -32,6 +34,7 @@ public class StartupCheck {
         for (CacheRule rule : policy.describe()) {
             LOG.infof("Cache rule %s", rule);
         }
+        LOG.infof("Access: %s", access.describe());
     }
 
     /** Every check; throws {@link IllegalArgumentException} naming the first bad property. */
@@ -69,6 +72,7 @@ public class StartupCheck {
             throw new IllegalArgumentException("imds.answers.cache-status-header: must be a"
                     + " header name of letters, digits and '-', was '" + header + "'");
         }
+        AccessRules.validate(config);
         return CachePolicy.from(config.cache());
     }
 

@@ -85,6 +85,7 @@ final class ControlApi {
             case "resetConnections" -> flag(config, key, settings::resetConnections);
             case "failWithStatus" -> status(config, key, settings::failWithStatus);
             case "bodyFault" -> bodyFault(config, key);
+            case "oversizedBodyBytes" -> limit(config, key, settings::oversizedBodyBytes);
             case "credentialLifetimeSeconds" -> lifetime(config, key);
             default -> throw new IllegalArgumentException("unknown setting " + key);
         };

@@ -58,7 +58,8 @@ public final class EmulatorControl {
     /**
      * Applies any subset of the settings, all or nothing: requireTokens, tokenPutStatus,
      * latencyMillis, throttleAbovePerSecond, resetConnections, failWithStatus, bodyFault,
-     * credentialLifetimeSeconds. Values are JSON values (booleans, numbers, strings).
+     * oversizedBodyBytes, credentialLifetimeSeconds. Values are JSON values (booleans, numbers,
+     * strings).
      */
     public EmulatorControl configure(Map<String, ?> settings) {
         post("config", new JsonObject(new HashMap<>(settings)).encode());
@@ -92,9 +93,17 @@ public final class EmulatorControl {
         return configure(Map.of("failWithStatus", status));
     }
 
-    /** {@code none}, {@code truncate} or {@code drip}; applies to GET answers. */
+    /**
+     * {@code none}, {@code truncate}, {@code drip} or {@code overstated} (a Content-Length
+     * larger than the body, the connection left open); applies to GET answers.
+     */
     public EmulatorControl bodyFault(String fault) {
         return configure(Map.of("bodyFault", fault));
+    }
+
+    /** 0 turns it off; otherwise every GET answer carries a body of this many bytes. */
+    public EmulatorControl oversizedBodyBytes(int bytes) {
+        return configure(Map.of("oversizedBodyBytes", bytes));
     }
 
     /** Applies to credentials issued later; call {@link #rotateCredentials()} to apply now. */

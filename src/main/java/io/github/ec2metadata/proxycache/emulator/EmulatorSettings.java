@@ -10,6 +10,7 @@ final class EmulatorSettings {
     private volatile boolean resetConnections;
     private volatile int failWithStatus;
     private volatile BodyFault bodyFault = BodyFault.NONE;
+    private volatile int oversizedBodyBytes;
 
     private long throttleSecond;
     private int requestsThisSecond;
@@ -22,6 +23,7 @@ final class EmulatorSettings {
         resetConnections = false;
         failWithStatus = 0;
         bodyFault = BodyFault.NONE;
+        oversizedBodyBytes = 0;
         requestsThisSecond = 0;
     }
 
@@ -91,6 +93,15 @@ final class EmulatorSettings {
 
     void bodyFault(BodyFault fault) {
         bodyFault = fault;
+    }
+
+    /** 0 for real bodies; otherwise every GET answer carries a body of this many bytes. */
+    int oversizedBodyBytes() {
+        return oversizedBodyBytes;
+    }
+
+    void oversizedBodyBytes(int bytes) {
+        oversizedBodyBytes = (int) checkNotNegative("oversizedBodyBytes", bytes);
     }
 
     static int checkStatus(String name, int status) {

@@ -38,6 +38,10 @@ record ImdsAnswer(int status, String contentType, byte[] body, Map<String, Strin
         return new ImdsAnswer(status, HTML, page.getBytes(StandardCharsets.ISO_8859_1), Map.of());
     }
 
+    ImdsAnswer withBody(byte[] replacement) {
+        return new ImdsAnswer(status, contentType, replacement, headers);
+    }
+
     ImdsAnswer withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);

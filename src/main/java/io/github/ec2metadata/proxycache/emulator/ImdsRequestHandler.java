@@ -46,6 +46,10 @@ final class ImdsRequestHandler {
     private void answer(HttpServerRequest request) {
         ImdsAnswer answer = route(request);
         boolean get = HttpMethod.GET.equals(request.method());
+        int oversized = state.settings.oversizedBodyBytes();
+        if (get && oversized > 0) {
+            answer = answer.withBody(new byte[oversized]);
+        }
         writer.write(request, answer, get ? state.settings.bodyFault() : BodyFault.NONE);
     }
 

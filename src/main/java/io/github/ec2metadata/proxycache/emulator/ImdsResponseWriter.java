@@ -17,6 +17,9 @@ final class ImdsResponseWriter {
 
     static final long DRIP_INTERVAL_MILLIS = 200;
 
+    /** How many bytes more than it sends an overstated Content-Length promises. */
+    static final int OVERSTATED_BYTES = 10;
+
     private final Vertx vertx;
     private final String lastModified = ImdsTime.httpDate(Instant.now());
 
@@ -44,6 +47,9 @@ final class ImdsResponseWriter {
             truncate(request, body);
         } else if (fault == BodyFault.DRIP) {
             drip(response, body);
+        } else if (fault == BodyFault.OVERSTATED) {
+            response.putHeader("Content-Length", String.valueOf(body.length + OVERSTATED_BYTES));
+            response.write(Buffer.buffer(body));
         } else {
             response.end(Buffer.buffer(body));
         }

@@ -1,5 +1,6 @@
 package io.github.ec2metadata.proxycache.routes;
 
+import io.github.ec2metadata.proxycache.access.AccessRules;
 import io.github.ec2metadata.proxycache.cache.CacheKey;
 import io.github.ec2metadata.proxycache.cache.Delivery;
 import io.github.ec2metadata.proxycache.cache.MetadataAnswer;
@@ -7,9 +8,11 @@ import io.github.ec2metadata.proxycache.cache.MetadataCache;
 import io.github.ec2metadata.proxycache.cache.Served;
 import io.github.ec2metadata.proxycache.config.ProxyConfig;
 import io.github.ec2metadata.proxycache.metrics.ProxyMetrics;
+import io.github.ec2metadata.proxycache.routes.RequestAdmission.Refusal;
 import io.github.ec2metadata.proxycache.time.ProxyClock;
 import io.github.ec2metadata.proxycache.token.SessionTokens;
 import io.github.ec2metadata.proxycache.token.TokenRequirement;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -21,26 +24,39 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Where every request on the IMDS port enters and leaves. The pipeline, in order:
  *
  * <pre>
- *   admission      method, target form, dot segments, control characters   → 400 / 405
+ *   client         peer address inside imds.clients.allow, when set          → 403
+ *   admission      method, target form, dot segments, control characters,
+ *                  HTTP version, body framing and size                       → 400 / 405 / 413
+ *   path           not refused by imds.paths.deny (reads only)               → 403
  *   token PUT      answered here from {@link SessionTokens}; never cached, never upstream
  *   session token  present: must be one this proxy issued and unexpired    → 401
  *                  absent: allowed unless tokens are required (mirror mode) → 401
  *   cache          {@link MetadataCache#read}: fresh hit, or one upstream fetch per key
  *   answer         IMDS's status, body and headers, plus cache status and Age
  * </pre>
+ *
+ * <p>Every refusal is a one-line text body. Requests that Vert.x Web fails before this route
+ * (no {@code Host} on HTTP/1.1, a target such as {@code *} or {@code host:port}) get the same
+ * through {@link #answerFailure}. Note: two layers answer before any route, with an empty
+ * body. Netty's decoder refuses what it cannot parse (a bad request line or header, a line or
+ * headers past the configured limits, a conflicting {@code Content-Length}) with 400, 414 or
+ * 431 and closes the connection, or only closes it when chunks break after the head; Quarkus
+ * refuses a target that is not a valid URI (raw control characters, {@code host:port}) with
+ * 400. Quarkus exposes neither the Vert.x server's {@code invalidRequestHandler} nor a hook
+ * into its URI check that could give them a body.
  */
 @ApplicationScoped
 public class MetadataRoutes {
 
     static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
 
-    /** Largest body accepted on a token PUT; IMDS clients send none. */
-    static final int MAX_TOKEN_PUT_BODY = 4096;
+    private static final Logger LOG = Logger.getLogger(MetadataRoutes.class);
 
     private static final CharSequence TOKEN_HEADER_NAME = HttpHeaders.createOptimized(TOKEN_HEADER);
     private static final CharSequence SERVER = HttpHeaders.createOptimized("Server");
@@ -50,16 +66,24 @@ public class MetadataRoutes {
     private static final CharSequence TEXT_PLAIN =
             HttpHeaders.createOptimized("text/plain; charset=utf-8");
 
+    private static final Refusal CLIENT_NOT_ALLOWED =
+            new Refusal(403, "this client address is not allowed to read metadata here");
+    private static final Refusal PATH_DENIED =
+            new Refusal(403, "this metadata path is not served here");
+
     private final MetadataCache cache;
+    private final AccessRules access;
     private final SessionTokens tokens;
     private final TokenRequirement requirement;
     private final ProxyClock clock;
     private final ProxyMetrics metrics;
     private final CharSequence cacheStatusHeader;
 
-    MetadataRoutes(MetadataCache cache, SessionTokens tokens, TokenRequirement requirement,
-            ProxyClock clock, ProxyMetrics metrics, ProxyConfig config) {
+    MetadataRoutes(MetadataCache cache, AccessRules access, SessionTokens tokens,
+            TokenRequirement requirement, ProxyClock clock, ProxyMetrics metrics,
+            ProxyConfig config) {
         this.cache = cache;
+        this.access = access;
         this.metrics = metrics;
         this.tokens = tokens;
         this.requirement = requirement;
@@ -69,15 +93,17 @@ public class MetadataRoutes {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE + 1000).handler(this::handle);
+        // Before Quarkus's own failure handler, which answers with an empty or JSON body.
+        router.route().order(Integer.MIN_VALUE + 1000).failureHandler(this::answerFailure);
     }
 
     void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
         String target = request.uri();
-        RequestAdmission.Refusal refusal = RequestAdmission.check(request.method(), target);
+        Refusal refusal = admission(request, target);
         if (refusal != null) {
-            metrics.refused(refusal.status() == 405 ? "method" : "target");
-            refuse(request.response(), refusal.status(), refusal.reason());
+            metrics.refused(refusalReason(refusal.status()));
+            refuse(request, refusal.status(), refusal.reason());
             return;
         }
         if (request.method() == HttpMethod.PUT) {
@@ -99,6 +125,53 @@ public class MetadataRoutes {
                 (served, failure) -> write(request.response(), served, failure, head));
     }
 
+    /** The metrics tag of a refusal: by method, access rule, body size, or the request itself. */
+    private static String refusalReason(int status) {
+        return switch (status) {
+            case 405 -> "method";
+            case 403 -> "access";
+            case 413 -> "body";
+            default -> "request";
+        };
+    }
+
+    /** The first reason to refuse the request, in pipeline order; null when it may proceed. */
+    private Refusal admission(HttpServerRequest request, String target) {
+        if (!access.allowsClient(request.connection().remoteAddress())) {
+            return CLIENT_NOT_ALLOWED;
+        }
+        Refusal refusal = RequestAdmission.check(request.method(), target);
+        if (refusal == null) {
+            refusal = RequestAdmission.checkFraming(request.method(), request.version(),
+                    request.headers());
+        }
+        if (refusal == null && request.method() != HttpMethod.PUT && access.deniesPath(target)) {
+            refusal = PATH_DENIED;
+        }
+        return refusal;
+    }
+
+    /**
+     * Answers a request Vert.x Web failed before {@link #handle} (or that {@link #handle} threw
+     * on) with a one-line reason instead of an empty or JSON body.
+     */
+    void answerFailure(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.response().ended()) {
+            return;
+        }
+        Refusal refusal = RequestAdmission.check(request.method(), request.uri());
+        if (refusal != null) {
+            refuse(request, refusal.status(), refusal.reason());
+        } else if (context.statusCode() >= 400 && context.statusCode() < 500) {
+            refuse(request, context.statusCode(), request.headers().contains(HttpHeaders.HOST)
+                    ? "the request is malformed" : "an HTTP/1.1 request needs a Host header");
+        } else {
+            LOG.error("Failed to answer a metadata request", context.failure());
+            refuse(request, 500, "the proxy failed to answer");
+        }
+    }
+
     /** How the read arrived, or null when it was refused for its session token. */
     private Delivery delivery(HttpServerRequest request) {
         MultiMap headers = request.headers();
@@ -107,18 +180,18 @@ public class MetadataRoutes {
                 return Delivery.TOKENLESS;
             }
             metrics.tokenRefused("missing_token");
-            refuse(request.response(), 401, "a session token is required");
+            refuse(request, 401, "a session token is required");
             return null;
         }
         List<String> presented = headers.getAll(TOKEN_HEADER_NAME);
         if (presented.size() > 1) {
             metrics.tokenRefused("duplicate_token");
-            refuse(request.response(), 400, "more than one session token was sent");
+            refuse(request, 400, "more than one session token was sent");
             return null;
         }
         if (!tokens.isValid(presented.get(0))) {
             metrics.tokenRefused("invalid_token");
-            refuse(request.response(), 401, "the session token is unknown or expired");
+            refuse(request, 401, "the session token is unknown or expired");
             return null;
         }
         return Delivery.TOKENED;
@@ -133,10 +206,9 @@ public class MetadataRoutes {
         int[] received = {0};
         request.handler(chunk -> {
             received[0] += chunk.length();
-            HttpServerResponse response = request.response();
-            if (received[0] > MAX_TOKEN_PUT_BODY && !response.ended()) {
-                response.putHeader(HttpHeaders.CONNECTION, "close");
-                refuse(response, 413, "a session token request carries no body");
+            if (received[0] > RequestAdmission.MAX_BODY_BYTES && !request.response().ended()) {
+                refuse(request, RequestAdmission.BODY_TOO_LARGE.status(),
+                        RequestAdmission.BODY_TOO_LARGE.reason());
             }
         });
         request.endHandler(ended -> {
@@ -170,7 +242,8 @@ public class MetadataRoutes {
     private void write(HttpServerResponse response, Served served, Throwable failure,
             boolean head) {
         if (failure != null) {
-            refuse(response, 500, "the proxy failed to answer");
+            LOG.error("Failed to read a metadata answer", failure);
+            writeRefusal(response, 500, "the proxy failed to answer");
             return;
         }
         metrics.served(served.outcome(), served.pathClass());
@@ -196,9 +269,29 @@ public class MetadataRoutes {
         response.end(answer.body());
     }
 
-    private static void refuse(HttpServerResponse response, int status, String reason) {
+    /**
+     * Writes a one-line refusal. A body the request announced is never read: the connection is
+     * closed once the answer is out, rather than left to drain whatever the client sends.
+     */
+    private static void refuse(HttpServerRequest request, int status, String reason) {
+        LOG.debugf("refused with %d: %s", status, reason);
+        HttpServerResponse response = request.response();
+        boolean unreadBody = !request.isEnded()
+                && RequestAdmission.announcesBody(request.headers());
+        if (unreadBody) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        writeRefusal(response, status, reason).onComplete(written -> {
+            if (unreadBody) {
+                request.connection().close();
+            }
+        });
+    }
+
+    private static Future<Void> writeRefusal(HttpServerResponse response,
+            int status, String reason) {
         response.setStatusCode(status);
         response.putHeader(HttpHeaders.CONTENT_TYPE, TEXT_PLAIN);
-        response.end(Buffer.buffer(reason + "\n"));
+        return response.end(Buffer.buffer(reason + "\n"));
     }
 }

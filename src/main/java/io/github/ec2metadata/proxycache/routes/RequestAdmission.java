@@ -1,12 +1,17 @@
 package io.github.ec2metadata.proxycache.routes;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import java.util.List;
 
 /**
- * The checks every request passes before anything else happens: an allowed method and an
- * origin-form target with no dot segments or control characters. What fails is refused here,
- * before the cache or IMDS is touched, because such requests are how a proxy is abused to reach
- * somewhere else.
+ * The checks every request passes before anything else happens: an allowed method, an
+ * origin-form target with no dot segments or control characters, HTTP/1.0 or 1.1, and a body
+ * only where one is read (the token PUT), framed plainly. What fails is refused here, before
+ * the cache or IMDS is touched, because such requests are how a proxy is abused to reach
+ * somewhere else, or to make it misread where one request ends.
  */
 final class RequestAdmission {
 
@@ -19,6 +24,12 @@ final class RequestAdmission {
 
     static final Refusal METHOD_NOT_ALLOWED =
             new Refusal(405, "only GET, HEAD and PUT (of a session token) are served");
+
+    /** Largest request body read, the token PUT's; IMDS clients send none. */
+    static final int MAX_BODY_BYTES = 4096;
+
+    static final Refusal BODY_TOO_LARGE =
+            new Refusal(413, "a request body may hold at most " + MAX_BODY_BYTES + " bytes");
 
     static Refusal check(HttpMethod method, String target) {
         if (method == HttpMethod.CONNECT) {
@@ -37,6 +48,54 @@ final class RequestAdmission {
             return new Refusal(400, "the path holds a '.' or '..' segment");
         }
         return null;
+    }
+
+    /**
+     * The checks on version and body framing, for a request whose method and target passed
+     * {@link #check}. Netty has already refused malformed and conflicting lengths.
+     */
+    static Refusal checkFraming(HttpMethod method, HttpVersion version, MultiMap headers) {
+        if (version != HttpVersion.HTTP_1_0 && version != HttpVersion.HTTP_1_1) {
+            return new Refusal(400, "only HTTP/1.0 and HTTP/1.1 are served");
+        }
+        List<String> codings = headers.contains(HttpHeaders.TRANSFER_ENCODING)
+                ? headers.getAll(HttpHeaders.TRANSFER_ENCODING)
+                : List.of();
+        if (!codings.isEmpty()
+                && (codings.size() > 1 || !"chunked".equalsIgnoreCase(codings.get(0).strip()))) {
+            return new Refusal(400, "the only transfer coding understood is a single 'chunked'");
+        }
+        long declared = declaredLength(headers.get(HttpHeaders.CONTENT_LENGTH));
+        if (declared < 0) {
+            return new Refusal(400, "the Content-Length is not a number");
+        }
+        if (declared > MAX_BODY_BYTES) {
+            return BODY_TOO_LARGE;
+        }
+        boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        if (read && (declared > 0 || !codings.isEmpty())) {
+            return new Refusal(400, "a metadata read carries no body");
+        }
+        return null;
+    }
+
+    /** Whether the request announces a body: a positive Content-Length, or chunks. */
+    static boolean announcesBody(MultiMap headers) {
+        return headers.contains(HttpHeaders.TRANSFER_ENCODING)
+                || declaredLength(headers.get(HttpHeaders.CONTENT_LENGTH)) != 0;
+    }
+
+    /** The Content-Length, 0 when absent, -1 when it is not a plain number. */
+    private static long declaredLength(String value) {
+        if (value == null) {
+            return 0;
+        }
+        String digits = value.strip();
+        if (digits.isEmpty() || digits.length() > 18
+                || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(digits);
     }
 
     /** A raw control character, or a percent-encoded NUL, CR or LF. */

@@ -31,6 +31,8 @@ class StartupCheckTest {
         "imds.tokens.mode | sometimes | imds.tokens.mode:",
         "imds.tokens.signing-key | short | imds.tokens.signing-key:",
         "imds.answers.cache-status-header | X Cache | imds.answers.cache-status-header:",
+        "imds.clients.allow | 10.0.0.0/8,not-an-address | imds.clients.allow:",
+        "imds.paths.deny | /latest/user-data | imds.paths.deny:",
     })
     void badValueStopsStartUpNamingTheProperty(String property, String value, String message) {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ec2metadata.proxycache.support.RawHttp;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -416,6 +417,34 @@ class ImdsEmulatorTest {
     }
 
     @Test
+    void overstatedLengthsLeaveTheReaderWaitingForBytesThatNeverCome() throws Exception {
+        control.bodyFault("overstated");
+
+        // The JDK client's timeout ends at the headers; a raw read gives up after 1.5 s silence.
+        RawHttp.Exchange read = RawHttp.send(URI.create(emulator.baseUrl()).toURL(),
+                "GET /latest/meta-data/instance-id HTTP/1.1\r\nHost: imds\r\n\r\n", 1);
+
+        assertTrue(read.answers().isEmpty() && !read.closed(), read.toString());
+        control.bodyFault("none");
+        assertEquals(200, get("/latest/meta-data/instance-id").statusCode());
+    }
+
+    @Test
+    void oversizedBodiesReplaceEveryGetBodyButNotTokens() throws Exception {
+        control.oversizedBodyBytes(5000);
+
+        HttpResponse<String> read = get("/latest/meta-data/instance-id");
+        HttpResponse<String> token = putToken("/latest/api/token", "60");
+
+        assertEquals(5000, read.body().length());
+        assertEquals("5000", header(read, "Content-Length"));
+        assertTrue(token.body().length() < 200, token.body());
+        control.oversizedBodyBytes(0);
+        assertEquals(InstanceIdentity.INSTANCE_ID, get("/latest/meta-data/instance-id").body());
+        assertThrows(IllegalStateException.class, () -> control.oversizedBodyBytes(-1));
+    }
+
+    @Test
     void badConfigurationChangesNothing() throws Exception {
         assertThrows(IllegalStateException.class,
                 () -> control.configure(Map.of("failWithStatus", 500, "nonsense", true)));
@@ -457,7 +486,8 @@ class ImdsEmulatorTest {
         String token = token(60);
         String accessKeyId = accessKeyId(get(ROLE_PATH).body());
         control.configure(Map.of("requireTokens", true, "failWithStatus", 503,
-                "latencyMillis", 50, "bodyFault", "drip", "tokenPutStatus", 403));
+                "latencyMillis", 50, "bodyFault", "drip", "tokenPutStatus", 403,
+                "oversizedBodyBytes", 100));
         control.triggerSpotNotice();
         control.reset();
         assertEquals(0, control.total());

@@ -35,7 +35,10 @@ class RefusedRequestTest extends ProxyTestBase {
         assertEquals(200, proxy.get("/latest/meta-data/instance-id").statusCode());
     }
 
-    /** Vert.x's HTTP decoder refuses an authority-form target before any route sees it. */
+    /**
+     * Quarkus refuses a target that is not a URI (CONNECT's host:port) before any route sees it,
+     * with an empty body; see HostileRequestTest.
+     */
     @Test
     void connectIsRefusedWith400() {
         String response = RawHttp.exchange(proxyUrl,
