@@ -136,15 +136,19 @@ wait_until() {
     local what=$1 i
     shift
     for ((i = 0; i < max_polls; i++)); do
+        check_alive
         "$@" 2> /dev/null && return 0
         sleep 0.25
     done
     die "gave up waiting for $what"
 }
 
-# Stops one process this script started: TERM, a bounded wait, then KILL.
+# Stops one process this script started, named by the variable that holds its pid (which is then
+# emptied): TERM, a bounded wait, then KILL.
 stop_process() {
-    local pid=$1 i
+    local variable=$1 pid i
+    pid=${!variable}
+    printf -v "$variable" ''
     [[ -n $pid ]] && kill -0 "$pid" 2> /dev/null || return 0
     kill -TERM "$pid" 2> /dev/null || true
     for ((i = 0; i < 40; i++)); do
@@ -157,9 +161,9 @@ stop_process() {
 
 emulator_pid= proxy_pid= nginx_pid= nginx_dir=
 cleanup() {
-    stop_process "$proxy_pid"
-    stop_process "$nginx_pid"
-    stop_process "$emulator_pid"
+    stop_process proxy_pid
+    stop_process nginx_pid
+    stop_process emulator_pid
     [[ -n $nginx_dir && -d $nginx_dir ]] && rm -rf "$nginx_dir"
     return 0
 }
@@ -210,13 +214,13 @@ start_proxy() {
 }
 
 restart_proxy() {
-    stop_process "$proxy_pid"
+    stop_process proxy_pid
     start_proxy
 }
 
 # nginx with an empty cache: the anchor keeps errors for ten minutes, so each start is clean.
 restart_nginx() {
-    stop_process "$nginx_pid"
+    stop_process nginx_pid
     rm -rf "$nginx_dir/cache"
     "$anchor_dir/run-nginx.sh" "$nginx_port" "$emulator_port" "$nginx_dir" \
         >> "$out/logs/nginx.log" 2>&1 &
@@ -236,6 +240,17 @@ nginx_rss_kib() {
         total=$((total + $(rss_kib "$pid")))
     done
     echo "$total"
+}
+
+# Stops the run, naming the process, when one this script started has gone away meanwhile.
+check_alive() {
+    local name variable pid
+    for name in emulator proxy nginx; do
+        variable=${name}_pid
+        pid=${!variable}
+        [[ -z $pid ]] || kill -0 "$pid" 2> /dev/null \
+            || die "the $name (pid $pid) has exited; see $out/logs/$name.log"
+    done
 }
 
 target_port() {
@@ -268,6 +283,7 @@ measure_wrk() {
     local round=$1 workload=$2 target=$3 script=$4 path=$5
     shift 5
     local url log before after result
+    check_alive
     url="http://127.0.0.1:$(target_port "$target")$path"
     log="$out/logs/round$round-workload$workload-$target.txt"
     if ((warmup > 0)); then
@@ -308,6 +324,7 @@ workload_on() {
 storm_on() {
     local round=$1 target=$2 before after log result
     log="$out/logs/round$round-workload4-$target.txt"
+    check_alive
     before=$(emulator_total)
     timeout 120 python3 "$bench_dir/storm.py" --port "$(target_port "$target")" \
         --clients "$storm_clients" --reads "$bench_dir/sdk-reads.txt" > "$log" 2>&1 \
@@ -323,8 +340,8 @@ storm_on() {
 # Workload 4 on both targets from cold: fresh proxy, nginx with an empty cache, counters zeroed.
 cold_storms() {
     local round=$1 order=$2 target startup
-    stop_process "$proxy_pid"
-    stop_process "$nginx_pid"
+    stop_process proxy_pid
+    stop_process nginx_pid
     reset_emulator
     start_proxy
     restart_nginx
