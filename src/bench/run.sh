@@ -253,6 +253,29 @@ check_alive() {
     done
 }
 
+# CPU time in clock ticks, as "busy total ours": the machine's busy and total time from
+# /proc/stat, and what this script's own processes used: the servers it started and the children
+# it has waited for (wrk, curl, python). The difference tells how much other work disturbed a run.
+cpu_ticks() {
+    local pid ours=0 pids=("$emulator_pid" "$proxy_pid" "$nginx_pid")
+    [[ -z $nginx_pid ]] || pids+=($(pgrep -P "$nginx_pid" || true))
+    for pid in "${pids[@]}"; do
+        [[ -n $pid ]] || continue
+        ours=$((ours + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2> /dev/null || echo 0)))
+    done
+    ours=$((ours + $(awk '{ print $16 + $17 }' "/proc/$$/stat")))
+    echo "$(awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' \
+        /proc/stat) $ours"
+}
+
+# The JSON of the CPU time used between two cpu_ticks samples.
+cpu_used() {
+    local busy0 total0 ours0 busy1 total1 ours1
+    read -r busy0 total0 ours0 <<< "$1"
+    read -r busy1 total1 ours1 <<< "$2"
+    echo "{\"busy\":$((busy1 - busy0)),\"total\":$((total1 - total0)),\"ours\":$((ours1 - ours0))}"
+}
+
 target_port() {
     if [[ $1 == proxy ]]; then echo "$proxy_port"; else echo "$nginx_port"; fi
 }
@@ -282,7 +305,7 @@ record() {
 measure_wrk() {
     local round=$1 workload=$2 target=$3 script=$4 path=$5
     shift 5
-    local url log before after result
+    local url log before after result cpu_before cpu
     check_alive
     url="http://127.0.0.1:$(target_port "$target")$path"
     log="$out/logs/round$round-workload$workload-$target.txt"
@@ -291,14 +314,16 @@ measure_wrk() {
             --timeout 5s -s "$bench_dir/$script" "$url" -- "$@" > "$log.warmup" 2>&1 || true
     fi
     before=$(emulator_total)
+    cpu_before=$(cpu_ticks)
     timeout $((duration + 30)) wrk -t"$threads" -c"$connections" -d"${duration}s" \
         --timeout 5s -s "$bench_dir/$script" "$url" -- "$@" > "$log" 2>&1 \
         || die "wrk failed on $target, workload $workload; see $log"
+    cpu=$(cpu_used "$cpu_before" "$(cpu_ticks)")
     after=$(emulator_total)
     result=$(sed -n 's/^BENCH-JSON //p' "$log")
     [[ -n $result ]] || die "wrk printed no result; see $log"
     record "{\"round\":$round,\"workload\":$workload,\"target\":\"$target\",\
-\"upstream\":$((after - before)),\"result\":$result}"
+\"upstream\":$((after - before)),\"cpu\":$cpu,\"result\":$result}"
     echo "bench: round $round, workload $workload, $target: $result"
 }
 
@@ -322,18 +347,20 @@ workload_on() {
 }
 
 storm_on() {
-    local round=$1 target=$2 before after log result
+    local round=$1 target=$2 before after log result cpu_before cpu
     log="$out/logs/round$round-workload4-$target.txt"
     check_alive
     before=$(emulator_total)
+    cpu_before=$(cpu_ticks)
     timeout 120 python3 "$bench_dir/storm.py" --port "$(target_port "$target")" \
         --clients "$storm_clients" --reads "$bench_dir/sdk-reads.txt" > "$log" 2>&1 \
         || die "the storm client failed on $target; see $log"
+    cpu=$(cpu_used "$cpu_before" "$(cpu_ticks)")
     after=$(emulator_total)
     save_emulator_requests "$out/logs/round$round-upstream-after-storm-$target.json"
     result=$(sed -n 's/^BENCH-JSON //p' "$log")
     record "{\"round\":$round,\"workload\":4,\"target\":\"$target\",\
-\"upstream\":$((after - before)),\"result\":$result}"
+\"upstream\":$((after - before)),\"cpu\":$cpu,\"result\":$result}"
     echo "bench: round $round, workload 4, $target: upstream $((after - before)), $result"
 }
 

@@ -22,6 +22,9 @@ SDK_UPSTREAM_BUDGET = 6 + 1
 
 RSS_TARGET_MIB = 110
 
+# A run in which other processes took more than this share of the CPU time is called disturbed.
+DISTURBED = 0.10
+
 
 def load(path):
     with open(path, encoding="utf-8") as lines:
@@ -151,6 +154,30 @@ def storm_details(rows):
     return lines
 
 
+def foreign_share(row):
+    """Share of the machine's CPU time that processes other than the benchmark's used."""
+    cpu = row.get("cpu")
+    if not cpu or not cpu["total"]:
+        return None
+    return max(0, cpu["busy"] - cpu["ours"]) / cpu["total"]
+
+
+def disturbance(rows):
+    measured = [(row, foreign_share(row)) for row in rows if "workload" in row]
+    measured = [(row, share_) for row, share_ in measured if share_ is not None]
+    if not measured:
+        return []
+    shares = sorted(share_ for _, share_ in measured)
+    lines = [f"Other work on the machine took {100 * statistics.median(shares):.0f}% of its CPU"
+             f" time during a measured run (median), {100 * shares[-1]:.0f}% at most."]
+    disturbed = [f"round {row['round']} workload {row['workload']} {row['target']}"
+                 f" {100 * share_:.0f}%" for row, share_ in measured if share_ > DISTURBED]
+    if disturbed:
+        lines.append(f"Runs where it took more than {100 * DISTURBED:.0f}% (their numbers are"
+                     f" lower than the machine can give): {'; '.join(disturbed)}.")
+    return lines
+
+
 def memory(rows):
     samples = [row for row in rows if row.get("kind") == "rss"]
     if not samples:
@@ -174,7 +201,8 @@ def main():
     print("Medians over the rounds; ratios are proxy/nginx per round, min..max (req/s: higher"
           " is better for the proxy; latency: lower is). Errors: non-2xx answers, connection"
           " errors and timeouts, summed over the rounds (wrk counts statuses >= 400). Upstream"
-          " requests: the emulator's count during each measured run, per round.")
+          " requests: the emulator's count during each measured run, per round.\n")
+    print("\n".join(disturbance(rows)))
     storm = storm_details(rows)
     if storm:
         print("\nCold storm:")
