@@ -201,7 +201,8 @@ start_proxy() {
     if [[ -n $jfr_file ]]; then
         proxy_starts=$((proxy_starts + 1))
         local recording=$out/${jfr_file%.jfr}-$proxy_starts.jfr
-        jfr_opts=("-XX:StartFlightRecording=filename=$recording,settings=profile")
+        local settings=settings=profile,dumponexit=true
+        jfr_opts=("-XX:StartFlightRecording=filename=$recording,$settings")
     fi
     # shellcheck disable=SC2086 # the option strings are lists of words
     java $java_opts $proxy_extra_opts "${jfr_opts[@]}" \
@@ -251,6 +252,12 @@ check_alive() {
         [[ -z $pid ]] || kill -0 "$pid" 2> /dev/null \
             || die "the $name (pid $pid) has exited; see $out/logs/$name.log"
     done
+}
+
+# The proxy's memory as the JVM sees it, when it runs with -XX:NativeMemoryTracking.
+save_native_memory() {
+    [[ "$java_opts $proxy_extra_opts" == *NativeMemoryTracking=* ]] || return 0
+    jcmd "$proxy_pid" VM.native_memory summary > "$1" 2>&1 || true
 }
 
 # CPU time in clock ticks, as "busy total ours": the machine's busy and total time from
@@ -379,6 +386,7 @@ cold_storms() {
     for target in $order; do
         storm_on "$round" "$target"
     done
+    save_native_memory "$out/logs/round$round-native-memory-after-storm.txt"
     record "{\"round\":$round,\"kind\":\"rss\",\"when\":\"after the storm\",\
 \"proxy_kib\":$(rss_kib "$proxy_pid"),\"nginx_kib\":$(nginx_rss_kib)}"
     # What the storm left in nginx's cache (its 502s, for ten minutes) would be served in the
@@ -433,6 +441,7 @@ main() {
                 workload_on "$round" "$workload" "$target"
             done
         done
+        save_native_memory "$out/logs/round$round-native-memory-end.txt"
         record "{\"round\":$round,\"kind\":\"rss\",\"when\":\"end of round\",\
 \"proxy_kib\":$(rss_kib "$proxy_pid"),\"nginx_kib\":$(nginx_rss_kib)}"
     done
