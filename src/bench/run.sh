@@ -13,7 +13,8 @@
 #   BENCH_STORM_CLIENTS=200   clients of the cold storm
 #   BENCH_WORKLOADS="1 2 3 4" which workloads to run
 #   BENCH_PROXY_OPTS=         extra JVM options for the proxy, e.g. -Dquarkus.http.io-threads=1
-#   BENCH_JFR=                a file name: record the proxy with Java Flight Recorder into it
+#   BENCH_JFR=                a name: record each proxy start with Java Flight Recorder into
+#                             BENCH_OUT/NAME-N.jfr (summarise with jfr-top.py)
 #   BENCH_OUT=target/bench    where results.jsonl and the logs go
 #   ANCHOR_DIR=../shared/anchor   the nginx anchor (run-nginx.sh)
 set -euo pipefail
@@ -68,6 +69,7 @@ check_settings() {
 
 install_tools() {
     local missing=() tool
+    command -v python3 > /dev/null || die "python3 is needed (storm client, summary)"
     for tool in nginx wrk; do
         command -v "$tool" > /dev/null || missing+=("$tool")
     done
@@ -77,7 +79,6 @@ install_tools() {
         apt-get update > "$out/apt.log" 2>&1
         apt-get install -y "${missing[@]}" >> "$out/apt.log" 2>&1
     } || die "could not install ${missing[*]}; see $out/apt.log"
-    command -v python3 > /dev/null || die "python3 is needed for the storm client"
 }
 
 build_if_needed() {
@@ -212,11 +213,6 @@ start_proxy() {
         -jar "$repo/target/quarkus-app/quarkus-run.jar" >> "$out/logs/proxy.log" 2>&1 &
     proxy_pid=$!
     wait_until "the proxy to be ready" proxy_ready
-}
-
-restart_proxy() {
-    stop_process proxy_pid
-    start_proxy
 }
 
 # nginx with an empty cache: the anchor keeps errors for ten minutes, so each start is clean.
