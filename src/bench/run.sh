@@ -90,7 +90,7 @@ build_if_needed() {
         || die "the build failed; see $out/build.log"
 }
 
-# JAVA_OPTS as docker/Dockerfile.jvm sets it (ENV JAVA_OPTS=... or ENV JAVA_OPTS ...).
+# The JVM options of docker/Dockerfile.jvm: the options in its ENTRYPOINT before "-jar".
 image_java_opts() {
     local dockerfile=$repo/docker/Dockerfile.jvm
     if [[ ! -f $dockerfile ]]; then
@@ -98,21 +98,16 @@ image_java_opts() {
         return
     fi
     python3 - "$dockerfile" <<'PYTHON'
-import re, shlex, sys
+import json, re, sys
 text = re.sub(r"\\\n", " ", open(sys.argv[1], encoding="utf-8").read())
 for line in text.splitlines():
     words = line.strip().split(None, 1)
-    if len(words) < 2 or words[0].upper() != "ENV":
-        continue
-    rest = words[1]
-    if rest.startswith("JAVA_OPTS ") or rest.startswith("JAVA_OPTS\t"):
-        print(rest.split(None, 1)[1].strip().strip('"'))
+    if len(words) == 2 and words[0].upper() == "ENTRYPOINT":
+        command = json.loads(words[1])
+        options = command[1:command.index("-jar")]
+        print(" ".join(options))
         sys.exit(0)
-    for pair in shlex.split(rest):
-        if pair.startswith("JAVA_OPTS="):
-            print(pair[len("JAVA_OPTS="):])
-            sys.exit(0)
-sys.exit("bench: docker/Dockerfile.jvm sets no JAVA_OPTS")
+sys.exit("bench: docker/Dockerfile.jvm has no ENTRYPOINT in exec form")
 PYTHON
 }
 

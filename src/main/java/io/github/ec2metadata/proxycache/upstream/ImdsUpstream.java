@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
@@ -115,22 +116,22 @@ public class ImdsUpstream {
      * while another attempt still fits the deadline.
      */
     private Uni<MetadataAnswer> withRetries(String target, String token, UpstreamCause cause) {
-        return gate.submit(() -> {
-            long deadlineNanos = System.nanoTime() + config.deadline().toNanos();
-            return attempt(target, token, cause, 0, deadlineNanos);
-        });
+        return gate.submit(() -> retrying(() -> readOnce(target, token, cause),
+                MetadataAnswer::status, 0, System.nanoTime() + config.deadline().toNanos()));
     }
 
-    private Uni<MetadataAnswer> attempt(String target, String token, UpstreamCause cause,
-            int retry, long deadlineNanos) {
-        Uni<MetadataAnswer> once = readOnce(target, token, cause);
-        return once.onItemOrFailure().transformToUni((answer, failure) -> {
+    /**
+     * Tries again on 429, 5xx, timeouts and resets, only while the next attempt, even if it
+     * times out, ends by the deadline: the caller then gets IMDS's last word rather than the
+     * proxy's own timeout.
+     */
+    private <T> Uni<T> retrying(Supplier<Uni<T>> once, ToIntFunction<T> status, int retry,
+            long deadlineNanos) {
+        return once.get().onItemOrFailure().transformToUni((answer, failure) -> {
             boolean worthRetrying = failure != null
                     ? UpstreamFailures.isTransient(failure)
-                    : UpstreamFailures.isTransientStatus(answer.status());
+                    : UpstreamFailures.isTransientStatus(status.applyAsInt(answer));
             Duration pause = backoff(retry);
-            // Retry only when the next attempt, even if it times out, ends by the deadline: the
-            // reader then gets IMDS's last word rather than the proxy's own timeout.
             long nextAttemptEnds = System.nanoTime() + pause.toNanos()
                     + config.attemptTimeout().toNanos();
             if (!worthRetrying || nextAttemptEnds - deadlineNanos > 0) {
@@ -138,10 +139,10 @@ public class ImdsUpstream {
                         ? Uni.createFrom().failure(failure)
                         : Uni.createFrom().item(answer);
             }
-            LOG.debugf("retrying an upstream read in %d ms", pause.toMillis());
+            LOG.debugf("retrying an upstream request in %d ms", pause.toMillis());
             metrics.retried();
             return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                    .flatMap(ignored -> attempt(target, token, cause, retry + 1, deadlineNanos));
+                    .flatMap(ignored -> retrying(once, status, retry + 1, deadlineNanos));
         });
     }
 
@@ -202,19 +203,21 @@ public class ImdsUpstream {
         }
         CompletableFuture<Optional<String>> request = new CompletableFuture<>();
         tokenRequest = request;
-        gate.submit(() -> measured(UpstreamCause.TOKEN,
-                        client.createSessionToken(ownToken.ttlSeconds())
-                                .ifNoItem().after(config.attemptTimeout())
-                                .failWith(() -> new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
-                                        "no session token within "
-                                                + config.attemptTimeout().toMillis() + " ms"))
-                                .onFailure(e -> !(e instanceof UpstreamFailure))
-                                .transform(UpstreamFailures::classify),
-                        Response::getStatus))
+        gate.submit(() -> retrying(this::createSessionTokenOnce, Response::getStatus, 0,
+                        System.nanoTime() + config.deadline().toNanos()))
                 .map(this::acceptSessionToken)
                 .subscribe().with(token -> finishTokenRequest(request, token, null),
                         failure -> finishTokenRequest(request, null, failure));
         return request;
+    }
+
+    private Uni<Response> createSessionTokenOnce() {
+        return measured(UpstreamCause.TOKEN, client.createSessionToken(ownToken.ttlSeconds())
+                .ifNoItem().after(config.attemptTimeout())
+                .failWith(() -> new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
+                        "no session token within " + config.attemptTimeout().toMillis() + " ms"))
+                .onFailure(e -> !(e instanceof UpstreamFailure))
+                .transform(UpstreamFailures::classify), Response::getStatus);
     }
 
     private Optional<String> acceptSessionToken(Response response) {

@@ -3,6 +3,7 @@ package io.github.ec2metadata.proxycache.token;
 import static io.github.ec2metadata.proxycache.support.Http.TOKEN;
 import static io.github.ec2metadata.proxycache.support.Http.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ec2metadata.proxycache.support.ProxyTestBase;
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,6 +70,22 @@ class UpstreamTokenTest extends ProxyTestBase {
         tokenedRead("/latest/meta-data/mac");
         assertEquals(2, emulator.count("PUT", TOKEN_PATH));
         assertEquals(1, emulator.count("GET", "/latest/meta-data/mac", true));
+    }
+
+    @Test
+    void aTokenRequestThatFailsTransientlyIsRetriedWithinTheDeadline() {
+        emulator.reset();
+        emulator.tokenPutStatus(503);
+
+        int status = proxy.get("/latest/meta-data/instance-id", TOKEN, proxy.token(60))
+                .statusCode();
+
+        assertEquals(502, status, "no token could be had: an upstream error, never cached");
+        long puts = emulator.count("PUT", TOKEN_PATH);
+        assertTrue(puts >= 2, puts + " token requests");
+        emulator.tokenPutStatus(0);
+        assertEquals(emulator.instanceId(),
+                text(proxy.get("/latest/meta-data/instance-id", TOKEN, proxy.token(60))));
     }
 
     @Test
