@@ -5,6 +5,7 @@ import io.github.ec2metadata.proxycache.cache.CacheKey;
 import io.github.ec2metadata.proxycache.cache.Delivery;
 import io.github.ec2metadata.proxycache.cache.MetadataAnswer;
 import io.github.ec2metadata.proxycache.cache.MetadataCache;
+import io.github.ec2metadata.proxycache.cache.Outcome;
 import io.github.ec2metadata.proxycache.cache.Served;
 import io.github.ec2metadata.proxycache.config.ProxyConfig;
 import io.github.ec2metadata.proxycache.metrics.ProxyMetrics;
@@ -23,7 +24,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,6 +66,13 @@ public class MetadataRoutes {
     private static final CharSequence AGE = HttpHeaders.createOptimized("Age");
     private static final CharSequence TTL_HEADER =
             HttpHeaders.createOptimized(TokenRoute.TTL_HEADER);
+    /** The cache status values and the commonest ages, encoded once rather than per answer. */
+    private static final CharSequence[] OUTCOMES = Arrays.stream(Outcome.values())
+            .map(outcome -> HttpHeaders.createOptimized(outcome.name()))
+            .toArray(CharSequence[]::new);
+    private static final CharSequence[] AGES = IntStream.range(0, 600)
+            .mapToObj(age -> HttpHeaders.createOptimized(Integer.toString(age)))
+            .toArray(CharSequence[]::new);
     private static final CharSequence TEXT_PLAIN =
             HttpHeaders.createOptimized("text/plain; charset=utf-8");
 
@@ -259,9 +269,10 @@ public class MetadataRoutes {
         if (answer.server() != null) {
             headers.set(SERVER, answer.server());
         }
-        headers.set(cacheStatusHeader, served.outcome().name());
+        headers.set(cacheStatusHeader, OUTCOMES[served.outcome().ordinal()]);
         long ageSeconds = Math.max(0, (clock.nanoTime() - answer.receivedNanos()) / 1_000_000_000L);
-        headers.set(AGE, Long.toString(ageSeconds));
+        headers.set(AGE, ageSeconds < AGES.length ? AGES[(int) ageSeconds]
+                : Long.toString(ageSeconds));
         if (head) {
             // Vert.x writes no body for HEAD and leaves the length out; IMDS sends it.
             headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(answer.body().length()));

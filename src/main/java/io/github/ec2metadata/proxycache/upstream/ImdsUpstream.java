@@ -8,6 +8,7 @@ import io.github.ec2metadata.proxycache.health.UpstreamHealth;
 import io.github.ec2metadata.proxycache.metrics.ProxyMetrics;
 import io.github.ec2metadata.proxycache.metrics.ProxyMetrics.UpstreamCause;
 import io.github.ec2metadata.proxycache.time.ProxyClock;
+import io.netty.util.AsciiString;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -262,10 +263,15 @@ public class ImdsUpstream {
                     + " bytes exceeds imds.upstream.max-body-bytes");
         }
         return new MetadataAnswer(response.getStatus(), Buffer.buffer(body),
-                response.getHeaderString(HttpHeaders.CONTENT_TYPE),
-                response.getHeaderString(HttpHeaders.LAST_MODIFIED),
-                response.getHeaderString("Server"),
+                headerValue(response, HttpHeaders.CONTENT_TYPE),
+                headerValue(response, HttpHeaders.LAST_MODIFIED),
+                headerValue(response, "Server"),
                 clock.nanoTime());
+    }
+
+    private static CharSequence headerValue(Response response, String name) {
+        String value = response.getHeaderString(name);
+        return value == null ? null : AsciiString.of(value);
     }
 
     private static String origin(URI url) {
