@@ -410,7 +410,7 @@ main() {
     proxy_starts=0
 
     read -r emulator_port proxy_port management_port nginx_port <<< "$(free_ports 4)"
-    nginx_dir=$(mktemp -d /tmp/bench-nginx.XXXXXX)
+    nginx_dir=$(mktemp -d)
     trap cleanup EXIT
     trap 'exit 130' INT TERM
     print_machine | tee "$out/machine.txt"
