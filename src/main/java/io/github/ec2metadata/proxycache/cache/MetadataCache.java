@@ -198,7 +198,8 @@ public class MetadataCache {
             Throwable failure) {
         long now = clock.nanoTime();
         PathClass pathClass = held != null ? held.pathClass() : PathClass.of(key.target());
-        boolean imdsFailed = failure != null || isTransientStatus(fetched.status());
+        boolean imdsFailed = failure != null
+                || UpstreamFailure.isTransientStatus(fetched.status());
         if (imdsFailed && held != null && held.isUsableWhileFailing(now)) {
             held.stats().count(Outcome.STALE);
             return new Served(held.answer(), Outcome.STALE, pathClass);
@@ -224,10 +225,6 @@ public class MetadataCache {
         return cause instanceof TimeoutException
                 ? UpstreamFailure.Kind.TIMEOUT
                 : UpstreamFailure.Kind.UNREACHABLE;
-    }
-
-    private static boolean isTransientStatus(int status) {
-        return status == 429 || status >= 500;
     }
 
     /** One held entry as operators see it: never its value. */

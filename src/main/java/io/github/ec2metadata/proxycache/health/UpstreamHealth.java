@@ -1,5 +1,6 @@
 package io.github.ec2metadata.proxycache.health;
 
+import io.github.ec2metadata.proxycache.upstream.UpstreamFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -19,7 +20,7 @@ public class UpstreamHealth {
     /** IMDS gave an answer; throttling (429) and server errors (5xx) count as failing. */
     public void answered(int status) {
         everReached.set(true);
-        if (status == 429 || status >= 500) {
+        if (UpstreamFailure.isTransientStatus(status)) {
             startFailing("it answers " + status);
         } else if (failing.compareAndSet(true, false)) {
             LOG.info("IMDS answers again");

@@ -131,7 +131,7 @@ public class ImdsUpstream {
         return once.get().onItemOrFailure().transformToUni((answer, failure) -> {
             boolean worthRetrying = failure != null
                     ? UpstreamFailures.isTransient(failure)
-                    : UpstreamFailures.isTransientStatus(status.applyAsInt(answer));
+                    : UpstreamFailure.isTransientStatus(status.applyAsInt(answer));
             Duration pause = backoff(retry);
             long nextAttemptEnds = System.nanoTime() + pause.toNanos()
                     + config.attemptTimeout().toNanos();

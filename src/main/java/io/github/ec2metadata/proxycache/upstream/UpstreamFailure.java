@@ -44,4 +44,12 @@ public final class UpstreamFailure extends RuntimeException {
     public Kind kind() {
         return kind;
     }
+
+    /**
+     * Whether IMDS answered "not now" rather than "no": throttling (429) and server errors.
+     * Such answers are retried, never cached, and count as IMDS failing.
+     */
+    public static boolean isTransientStatus(int status) {
+        return status == 429 || status >= 500;
+    }
 }

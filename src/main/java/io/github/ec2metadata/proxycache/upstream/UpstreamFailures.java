@@ -34,10 +34,6 @@ final class UpstreamFailures {
                 && upstream.kind() != UpstreamFailure.Kind.QUEUE_FULL;
     }
 
-    /** Statuses by which IMDS says "not now" rather than "no": throttling and server errors. */
-    static boolean isTransientStatus(int status) {
-        return status == 429 || status >= 500;
-    }
 
     private static String describe(Throwable failure) {
         String message = failure.getMessage();
